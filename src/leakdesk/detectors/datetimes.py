@@ -1,0 +1,3 @@
+"""Detector module datetimes: being written."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Detector module distribution: being written."""
+
+from __future__ import annotations

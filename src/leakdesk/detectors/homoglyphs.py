@@ -1,0 +1,3 @@
+"""Detector module homoglyphs: being written."""
+
+from __future__ import annotations

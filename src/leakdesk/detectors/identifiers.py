@@ -1,0 +1,3 @@
+"""Detector module identifiers: being written."""
+
+from __future__ import annotations

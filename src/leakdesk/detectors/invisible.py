@@ -1,0 +1,3 @@
+"""Detector module invisible: being written."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Detector module markings: being written."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Detector module typography: being written."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Detector module wording: being written."""
+
+from __future__ import annotations

@@ -1,0 +1,113 @@
+"""Format adapters, found by content type (magic bytes), never by extension.
+
+``ADAPTER_MODULES`` lists the adapters in the order they are asked; the most
+specific come first and plain text is the last resort.  Adding a format means
+writing one module with a :class:`~leakdesk.formats.base.FormatAdapter`
+subclass named ``Adapter`` and listing it here.
+"""
+
+from __future__ import annotations
+
+import importlib
+from functools import cache
+from pathlib import Path
+
+from ..document import Document
+from ..errors import InputError, LimitExceeded, UnsupportedFormat
+from ..fsutil import check_input_file
+from .base import CleanResult, FormatAdapter, Limits, ReadOptions
+
+__all__ = [
+    "ADAPTER_MODULES",
+    "CleanResult",
+    "FormatAdapter",
+    "Limits",
+    "ReadOptions",
+    "adapter_by_name",
+    "adapters",
+    "detect",
+    "read_document",
+]
+
+ADAPTER_MODULES: tuple[str, ...] = (
+    "text",
+)
+
+SNIFF_BYTES = 64 * 1024
+
+
+@cache
+def adapters() -> tuple[FormatAdapter, ...]:
+    out = []
+    for name in ADAPTER_MODULES:
+        mod = importlib.import_module(f"{__name__}.{name}")
+        out.append(mod.Adapter())
+    # text goes last whatever the list order says: it accepts almost anything
+    out.sort(key=lambda a: a.name == "text")
+    return tuple(out)
+
+
+def adapter_by_name(name: str) -> FormatAdapter:
+    for a in adapters():
+        if a.name == name:
+            return a
+    raise UnsupportedFormat(f"no adapter named {name!r}")
+
+
+def detect(path: Path, head: bytes | None = None) -> FormatAdapter:
+    """The adapter for ``path``'s content; raise :class:`UnsupportedFormat` if none."""
+    if head is None:
+        with open(path, "rb") as fh:
+            head = fh.read(SNIFF_BYTES)
+    for a in adapters():
+        if a.sniff(head, path):
+            return a
+    kind = describe_magic(head)
+    raise UnsupportedFormat(
+        f"unsupported file type ({kind}); leakdesk refuses what it cannot parse", path
+    )
+
+
+def describe_magic(head: bytes) -> str:
+    """A short name for well-known binary signatures, for refusal messages."""
+    table = (
+        (b"\x7fELF", "ELF executable"),
+        (b"MZ", "Windows executable"),
+        (b"PK\x03\x04", "zip archive"),
+        (b"%PDF", "PDF"),
+        (b"\x89PNG", "PNG image"),
+        (b"\xff\xd8\xff", "JPEG image"),
+        (b"GIF8", "GIF image"),
+        (b"\x1f\x8b", "gzip data"),
+        (b"BZh", "bzip2 data"),
+        (b"7z\xbc\xaf", "7-Zip archive"),
+        (b"Rar!", "RAR archive"),
+        (b"\xd0\xcf\x11\xe0", "OLE2 compound file (old Office or Outlook)"),
+        (b"SQLite format 3", "SQLite database"),
+    )
+    for magic, label in table:
+        if head.startswith(magic):
+            return label
+    return "binary data" if b"\x00" in head[:4096] else "unknown data"
+
+
+def read_document(path: Path | str, options: ReadOptions | None = None) -> Document:
+    """Check, sniff and read one file into a Document."""
+    options = options or ReadOptions()
+    path = check_input_file(Path(path))
+    size = path.stat().st_size
+    if size > options.limits.max_file_bytes:
+        raise LimitExceeded(
+            f"file is {size:,} bytes, over the {options.limits.max_file_bytes:,}-byte limit", path
+        )
+    adapter = detect(path)
+    try:
+        doc = adapter.read(path, options)
+    except InputError:
+        raise
+    except MemoryError:
+        raise LimitExceeded("ran out of memory while parsing", path) from None
+    except RecursionError:
+        raise InputError("structure nests too deeply (looping or hostile file)", path) from None
+    doc.path = doc.path or path
+    return doc

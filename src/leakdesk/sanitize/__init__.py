@@ -1,0 +1,3 @@
+"""Sanitize: turn audit findings into a clean output, then prove it clean."""
+
+from __future__ import annotations
