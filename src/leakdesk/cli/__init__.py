@@ -18,6 +18,8 @@ from ..errors import LeakdeskError
 
 COMMAND_MODULES: tuple[str, ...] = (
     "audit",
+    "batch",
+    "report",
 )
 
 app = typer.Typer(

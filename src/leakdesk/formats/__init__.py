@@ -8,7 +8,9 @@ subclass named ``Adapter`` and listing it here.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
+import os
 from functools import cache
 from pathlib import Path
 
@@ -36,9 +38,18 @@ ADAPTER_MODULES: tuple[str, ...] = (
 SNIFF_BYTES = 64 * 1024
 
 
+#: Extra adapter modules (comma-separated import paths, each with an ``Adapter``
+#: class), asked before the built-in ones: a plugin hook for newsroom formats and
+#: for tests that inject faults (a parser that hangs, crashes or leaks).
+PLUGINS_ENV = "LEAKDESK_ADAPTER_PLUGINS"
+
+
 @cache
 def adapters() -> tuple[FormatAdapter, ...]:
     out = []
+    plugins = [m.strip() for m in os.environ.get(PLUGINS_ENV, "").split(",") if m.strip()]
+    for modname in plugins:
+        out.append(importlib.import_module(modname).Adapter())
     for name in ADAPTER_MODULES:
         mod = importlib.import_module(f"{__name__}.{name}")
         out.append(mod.Adapter())
@@ -110,4 +121,17 @@ def read_document(path: Path | str, options: ReadOptions | None = None) -> Docum
     except RecursionError:
         raise InputError("structure nests too deeply (looping or hostile file)", path) from None
     doc.path = doc.path or path
+    doc.meta.setdefault("size", size)
     return doc
+
+
+def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
+    """Hex SHA-256 of a file's content, read in chunks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while True:
+            block = fh.read(chunk)
+            if not block:
+                break
+            h.update(block)
+    return h.hexdigest()
