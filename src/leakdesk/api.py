@@ -48,6 +48,12 @@ class AuditResult:
         return out
 
 
+def _child_name(child: Document, index: int) -> str:
+    if child.path is None:
+        return f"#{index}"
+    return child.path.name if child.path.is_absolute() else child.path.as_posix()
+
+
 def read(path: str | Path, *, password: str | None = None, encoding: str | None = None,
          ocr: bool = True) -> Document:
     """Read one file of any supported format into a :class:`Document`."""
@@ -73,7 +79,7 @@ def audit_document(
             c,
             detectors=detectors,
             min_severity=min_severity,
-            name=f"{base}!{c.path.name if c.path else i}",
+            name=f"{base}!{_child_name(c, i)}",
         )
         for i, c in enumerate(doc.children)
     ]

@@ -173,3 +173,31 @@ def test_report_exports(tmp_path: Path) -> None:
     csv_out = run_cli("report", db, "--format", "csv").out.splitlines()
     assert csv_out[0].startswith("path,sha256") and len(csv_out) == 1 + 6
     assert run_cli("report", tmp_path / "missing.sqlite").code == 2
+
+
+def test_nested_zip_and_tar(tmp_path: Path) -> None:
+    import tarfile
+    import zipfile
+
+    root = tmp_path / "leak"
+    root.mkdir()
+    inner = tmp_path / "inner.zip"
+    with zipfile.ZipFile(inner, "w") as z:
+        z.writestr("notes/jsmith.txt", "Copy No. 4 of 9\n")
+    with zipfile.ZipFile(root / "outer.zip", "w", zipfile.ZIP_DEFLATED) as z:
+        z.write(inner, "nested/inner.zip")
+        z.writestr("../escape.txt", "Ref: Your Telegram No. 2217\n")
+    with tarfile.open(root / "box.tar", "w") as t:
+        t.add(inner, "deep/inner.zip")
+    db = tmp_path / "case.sqlite"
+    s = run_batch(root, db, jobs=1)
+    assert s.processed == 2 and s.failed == 0
+    assert s.members == 5  # inner.zip + jsmith.txt + escape.txt ; inner.zip + jsmith.txt
+    with CaseStore(db) as store:
+        members = {r[0] for r in store.db.execute("SELECT member FROM texts")}
+        assert "nested/inner.zip!notes/jsmith.txt" in members
+        assert "deep/inner.zip!notes/jsmith.txt" in members
+        cats = {(r["member"], r["detector"]) for d in store.documents()
+                for r in store.findings_for(d["sha256"])}
+        assert ("", "archive") in cats  # the traversal name is flagged
+    assert not (tmp_path / "escape.txt").exists()

@@ -32,6 +32,7 @@ __all__ = [
 ]
 
 ADAPTER_MODULES: tuple[str, ...] = (
+    "archive",
     "text",
 )
 
@@ -53,8 +54,9 @@ def adapters() -> tuple[FormatAdapter, ...]:
     for name in ADAPTER_MODULES:
         mod = importlib.import_module(f"{__name__}.{name}")
         out.append(mod.Adapter())
-    # text goes last whatever the list order says: it accepts almost anything
-    out.sort(key=lambda a: a.name == "text")
+    # generic containers go last whatever the list order says: text accepts almost
+    # anything, and a zip that no zip-based format claimed is a plain archive
+    out.sort(key=lambda a: (a.name == "text", a.name == "archive"))
     return tuple(out)
 
 

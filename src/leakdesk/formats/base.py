@@ -45,6 +45,12 @@ class ReadOptions:
     encoding: str | None = None
     ocr: bool = True
     limits: Limits = field(default_factory=Limits)
+    #: How deep inside archives/attachments this read is (0 = a file on disk).
+    depth: int = 0
+
+    def nested(self) -> ReadOptions:
+        """Options for reading a member or attachment one level deeper."""
+        return ReadOptions(self.password, self.encoding, self.ocr, self.limits, self.depth + 1)
 
 
 @dataclass(slots=True)
