@@ -84,7 +84,7 @@ class Adapter(FormatAdapter):
                     raise EncryptedInput("encrypted zip archive; leakdesk cannot open it", path)
                 members.append(
                     _Member(info.filename, info.file_size, info.compress_size,
-                            lambda i=info: zf.open(i))  # type: ignore[misc]
+                            lambda i=info: zf.open(i))
                 )
             comment = zf.comment.decode("utf-8", "replace") if zf.comment else ""
             return self._build(path, options, "zip", members, comment)
@@ -93,7 +93,7 @@ class Adapter(FormatAdapter):
 
     def _read_tar(self, path: Path, options: ReadOptions) -> Document:
         try:
-            tf = tarfile.open(path, mode="r:*")
+            tf = tarfile.open(path, mode="r:*")  # noqa: SIM115 - closed by the with below
         except (tarfile.TarError, OSError, EOFError) as exc:
             raise InputError(f"corrupt tar archive ({exc})", path) from None
         with tf:
@@ -108,7 +108,7 @@ class Adapter(FormatAdapter):
                 owner = f"{info.uname or info.uid}:{info.gname or info.gid}"
                 members.append(
                     _Member(info.name, info.size, info.size,
-                            lambda i=info: tf.extractfile(i), owner)  # type: ignore[misc]
+                            lambda i=info: tf.extractfile(i), owner)
                 )
             return self._build(path, options, "tar", members, "")
 
