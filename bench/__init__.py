@@ -1,0 +1,1 @@
+"""leakdesk benchmarks: one command each (python -m bench.NAME)."""
