@@ -124,6 +124,20 @@ MIGRATIONS: tuple[str, ...] = (
         decided_at  TEXT NOT NULL
     );
     """,
+    # 2: exports made in the review workspace
+    """
+    CREATE TABLE exports (
+        id          INTEGER PRIMARY KEY,
+        sha256      TEXT NOT NULL,
+        member      TEXT NOT NULL DEFAULT '',
+        source_path TEXT NOT NULL,
+        output_path TEXT NOT NULL,
+        proof       TEXT NOT NULL,
+        decisions   TEXT NOT NULL,
+        created_at  TEXT NOT NULL
+    );
+    CREATE INDEX decisions_doc ON decisions(sha256, member);
+    """,
 )
 
 SEVERITY_WEIGHT = {"high": 10, "medium": 3, "low": 1}
@@ -408,6 +422,89 @@ class CaseStore:
 
     def iter_paths(self) -> Iterator[tuple[str, str]]:
         yield from ((r[0], r[1]) for r in self.db.execute("SELECT path, sha256 FROM paths"))
+
+    # -- review -----------------------------------------------------------
+
+    def finding(self, finding_id: int) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT * FROM findings WHERE id=?", (finding_id,)).fetchone()
+        if row is None:
+            return None
+        d = dict(row)
+        d["evidence"] = json.loads(d["evidence"] or "{}")
+        return d
+
+    def add_decision(
+        self,
+        sha256: str,
+        member: str,
+        decision: str,
+        *,
+        finding_id: int | None = None,
+        action: str | None = None,
+        start: int | None = None,
+        end: int | None = None,
+        note: str | None = None,
+    ) -> int:
+        cur = self.db.execute(
+            "INSERT INTO decisions(sha256, member, finding_id, decision, action, start, \"end\","
+            " note, decided_at) VALUES (?,?,?,?,?,?,?,?,?)",
+            (sha256, member, finding_id, decision, action, start, end, note, now()),
+        )
+        return int(cur.lastrowid or 0)
+
+    def decisions_for(self, sha256: str, member: str = "") -> list[dict[str, Any]]:
+        rows = self.db.execute(
+            "SELECT * FROM decisions WHERE sha256=? AND member=? ORDER BY id", (sha256, member)
+        )
+        return [dict(r) for r in rows]
+
+    def latest_decisions(self, sha256: str, member: str = "") -> dict[int, dict[str, Any]]:
+        """finding id -> the latest decision about it."""
+        out: dict[int, dict[str, Any]] = {}
+        for d in self.decisions_for(sha256, member):
+            if d["finding_id"] is not None:
+                out[int(d["finding_id"])] = d
+        return out
+
+    def add_export(
+        self, sha256: str, member: str, source: str, output: str, proof: Any, decisions: Any
+    ) -> int:
+        cur = self.db.execute(
+            "INSERT INTO exports(sha256, member, source_path, output_path, proof, decisions,"
+            " created_at) VALUES (?,?,?,?,?,?,?)",
+            (sha256, member, source, output,
+             json.dumps(proof, ensure_ascii=False, default=str),
+             json.dumps(decisions, ensure_ascii=False, default=str), now()),
+        )
+        return int(cur.lastrowid or 0)
+
+    def export(self, export_id: int) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT * FROM exports WHERE id=?", (export_id,)).fetchone()
+        if row is None:
+            return None
+        d = dict(row)
+        d["proof"] = json.loads(d["proof"])
+        d["decisions"] = json.loads(d["decisions"])
+        return d
+
+    def document(self, sha256: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT * FROM documents WHERE sha256=?", (sha256,)).fetchone()
+        if row is None:
+            return None
+        d = dict(row)
+        d["paths"] = [
+            r[0] for r in self.db.execute(
+                "SELECT path FROM paths WHERE sha256=? ORDER BY path", (sha256,))
+        ]
+        d["path_bytes"] = [
+            bytes(r[0]) for r in self.db.execute(
+                "SELECT path_bytes FROM paths WHERE sha256=? ORDER BY path", (sha256,))
+        ]
+        d["members"] = [
+            r[0] for r in self.db.execute(
+                "SELECT member FROM texts WHERE sha256=? ORDER BY member", (sha256,))
+        ]
+        return d
 
     def integrity_ok(self) -> bool:
         row = self.db.execute("PRAGMA integrity_check").fetchone()
