@@ -7,8 +7,9 @@ asset is bundled: the pages load nothing from outside (see ``security.py``).
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -39,7 +40,14 @@ def create_app(db: Path, secrets: Secrets | None = None) -> FastAPI:
         loader=PackageLoader("leakdesk.web", "templates"),
         autoescape=select_autoescape(["html"]),
     )
-    app = FastAPI(title="leakdesk review", docs_url=None, redoc_url=None, openapi_url=None)
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if app.state.importer is not None:
+            app.state.importer.close()
+
+    app = FastAPI(title="leakdesk review", docs_url=None, redoc_url=None, openapi_url=None,
+                  lifespan=lifespan)
     app.state.secrets = secrets
     app.state.importer = None
 
@@ -48,11 +56,6 @@ def create_app(db: Path, secrets: Secrets | None = None) -> FastAPI:
             app.state.importer = Importer(db, case_dir)
         imp: Importer = app.state.importer
         return imp
-
-    @app.on_event("shutdown")
-    def _close() -> None:
-        if app.state.importer is not None:
-            app.state.importer.close()
 
     @app.middleware("http")
     async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
