@@ -54,10 +54,30 @@ def _child_name(child: Document, index: int) -> str:
     return child.path.name if child.path.is_absolute() else child.path.as_posix()
 
 
-def read(path: str | Path, *, password: str | None = None, encoding: str | None = None,
-         ocr: bool = True) -> Document:
-    """Read one file of any supported format into a :class:`Document`."""
-    return read_document(Path(path), ReadOptions(password=password, encoding=encoding, ocr=ocr))
+def read(
+    path: str | Path,
+    *,
+    password: str | None = None,
+    encoding: str | None = None,
+    ocr: bool = True,
+    isolate: bool | None = None,
+) -> Document:
+    """Read one file of any supported format into a :class:`Document`.
+
+    The file is parsed in a separate process with memory and time limits
+    (:mod:`leakdesk.sandbox`) unless ``isolate`` is False or the environment
+    says ``LEAKDESK_ISOLATION=off``.
+    """
+    from .fsutil import check_input_file
+    from .sandbox import isolated_read, isolation_enabled
+
+    options = ReadOptions(password=password, encoding=encoding, ocr=ocr)
+    p = check_input_file(Path(path))
+    if isolate is None:
+        isolate = isolation_enabled()
+    if isolate:
+        return isolated_read(p, options)
+    return read_document(p, options)
 
 
 def audit_document(

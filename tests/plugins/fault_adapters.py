@@ -44,6 +44,33 @@ class CrashAdapter(_Base):
         os.abort()
 
 
+class MemoryHogAdapter(_Base):
+    """Allocates memory without bound (a decompression bomb inside a parser)."""
+
+    name = "hog"
+    magic = b"HOG"
+
+    def read(self, path: Path, options: ReadOptions) -> Document:
+        hoard = []
+        while True:
+            hoard.append(bytearray(64 << 20))
+
+
+class LiarAdapter(_Base):
+    """Returns a finding whose span lies outside the text (a compromised parser)."""
+
+    name = "liar"
+    magic = b"LIAR"
+
+    def read(self, path: Path, options: ReadOptions) -> Document:
+        from leakdesk.document import Finding, Location, Severity
+
+        doc = Document.from_text("short", path=path)
+        doc.container_findings.append(
+            Finding("x", "metadata", Severity.HIGH, "m", Location("body", None, 0, 10_000)))
+        return doc
+
+
 class SlowAdapter(_Base):
     """Reads like text but takes 30 ms per file (to interrupt a run midway)."""
 
@@ -59,7 +86,7 @@ class Adapter(FormatAdapter):
     """Dispatches to the fault adapters above (the plugin hook loads ``Adapter``)."""
 
     name = "fault"
-    _kinds = (HangAdapter, CrashAdapter, SlowAdapter)
+    _kinds = (HangAdapter, CrashAdapter, MemoryHogAdapter, LiarAdapter, SlowAdapter)
 
     @classmethod
     def sniff(cls, head: bytes, path: Path) -> bool:

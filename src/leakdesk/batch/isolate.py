@@ -13,7 +13,6 @@ and the rest of the batch goes on.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing as mp
 import os
 import signal
 import time
@@ -22,9 +21,59 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
+from .. import wire
 from ..formats import ReadOptions
-from .store import FileResult
+from ..sandbox import apply_limits, context, set_plugins
+from .store import FileResult, FindingRow
 from .worker import failed_result, process_file
+
+
+def result_to_wire(r: FileResult) -> dict[str, Any]:
+    return {
+        "path": r.path, "sha256": r.sha256, "size": r.size, "mtime_ns": r.mtime_ns,
+        "status": r.status, "format": r.format, "error": r.error,
+        "characters": r.characters, "members": r.members,
+        "findings": [[f.member, f.data] for f in r.findings],
+        "texts": [list(t) for t in r.texts],
+    }
+
+
+def result_from_wire(untrusted: Any, path: str) -> FileResult:
+    """Validate a worker's result for ``path`` (the path the parent asked about)."""
+    if not isinstance(untrusted, dict) or untrusted.get("path") != path:
+        raise wire.WireError("result for another file")
+    status = untrusted.get("status")
+    sha = untrusted.get("sha256")
+    if status not in ("ok", "failed", "duplicate") or not isinstance(sha, str) or len(sha) > 64:
+        raise wire.WireError("bad status or hash")
+    texts = untrusted.get("texts") or []
+    findings = []
+    text_len = {t[0]: len(t[2]) for t in texts if isinstance(t, list) and len(t) == 3
+                and isinstance(t[2], str)}
+    for item in untrusted.get("findings") or []:
+        if not isinstance(item, list) or len(item) != 2 or not isinstance(item[0], str):
+            raise wire.WireError("bad finding")
+        limit = text_len.get(item[0], wire.MAX_WIRE_BYTES)
+        f = wire.finding_from_wire(item[1], limit)
+        findings.append(FindingRow(item[0], f.to_json()))
+    clean_texts = []
+    for t in texts:
+        if not (isinstance(t, list) and len(t) == 3 and all(isinstance(x, str | None) for x in t)):
+            raise wire.WireError("bad text")
+        clean_texts.append((t[0] or "", t[1] or "", t[2] or ""))
+    def _n(key: str) -> int:
+        v = untrusted.get(key, 0)
+        if not isinstance(v, int) or isinstance(v, bool) or v < 0:
+            raise wire.WireError(f"bad {key}")
+        return v
+    fmt, err = untrusted.get("format"), untrusted.get("error")
+    return FileResult(
+        path, sha, _n("size"), _n("mtime_ns"), status,
+        format=fmt if isinstance(fmt, str) else None,
+        error=err[:1000] if isinstance(err, str) else None,
+        characters=_n("characters"), members=_n("members"),
+        findings=findings, texts=clean_texts,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,33 +81,9 @@ class WorkerLimits:
     """Limits applied to every worker process (see docs/batch.md)."""
 
     file_timeout: float = 120.0  # seconds per file, wall clock
-    address_space: int = 6 << 30  # bytes of virtual memory (RLIMIT_AS)
+    data_bytes: int = 2 << 30  # heap and private memory (RLIMIT_DATA)
+    address_space: int = 8 << 30  # bytes of virtual memory (RLIMIT_AS)
     open_files: int = 512
-
-
-def _apply_limits(limits: WorkerLimits) -> None:
-    import resource
-
-    for res, value in (
-        (resource.RLIMIT_AS, limits.address_space),
-        (resource.RLIMIT_NOFILE, limits.open_files),
-        (resource.RLIMIT_CORE, 0),
-    ):
-        with contextlib.suppress(ValueError, OSError):
-            _soft, hard = resource.getrlimit(res)
-            new = value if hard == resource.RLIM_INFINITY else min(value, hard)
-            resource.setrlimit(res, (new, hard))
-    _drop_network()
-
-
-def _drop_network() -> None:
-    """Enter a fresh network namespace (no interfaces up) where the kernel allows it."""
-    unshare = getattr(os, "unshare", None)
-    flag = getattr(os, "CLONE_NEWNET", None)
-    if unshare is None or flag is None:
-        return
-    with contextlib.suppress(OSError):
-        unshare(flag)
 
 
 def _child_main(
@@ -69,15 +94,9 @@ def _child_main(
     plugins: str | None,
 ) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides about Ctrl-C
-    from ..formats import PLUGINS_ENV, adapters
-
     # The forkserver was started once; take the parent's plugin list of *now*.
-    if plugins:
-        os.environ[PLUGINS_ENV] = plugins
-    else:
-        os.environ.pop(PLUGINS_ENV, None)
-    adapters.cache_clear()
-    _apply_limits(limits)
+    set_plugins(plugins)
+    apply_limits(limits.data_bytes, limits.address_space, limits.open_files)
     while True:
         try:
             msg = conn.recv()
@@ -87,26 +106,10 @@ def _child_main(
             return
         paths: Sequence[str] = msg
         for i, path in enumerate(paths):
-            conn.send(("start", i))
+            conn.send_bytes(wire.dumps(["start", i]))
             result = process_file(path, options, known)
-            conn.send(("done", i, result))
-        conn.send(("batch-done",))
-
-
-_CTX: Any = None
-
-
-def _context() -> Any:
-    global _CTX
-    if _CTX is None:
-        ctx: Any
-        try:
-            ctx = mp.get_context("forkserver")
-            ctx.set_forkserver_preload(["leakdesk.batch.worker"])
-        except ValueError:  # platforms without forkserver
-            ctx = mp.get_context("spawn")
-        _CTX = ctx
-    return _CTX
+            conn.send_bytes(wire.dumps(["done", i, result_to_wire(result)]))
+        conn.send_bytes(wire.dumps(["batch-done"]))
 
 
 class IsolatedWorker:
@@ -128,7 +131,7 @@ class IsolatedWorker:
         self._conn: Connection | None = None
 
     def _start(self) -> None:
-        ctx = _context()
+        ctx = context()
         parent, child = ctx.Pipe(duplex=True)
         proc = ctx.Process(
             target=_child_main,
@@ -188,10 +191,15 @@ class IsolatedWorker:
                         break
                     continue
                 try:
-                    msg = conn.recv()
-                except (EOFError, OSError):
+                    msg = wire.loads(conn.recv_bytes())
+                    if not isinstance(msg, list) or not msg:
+                        raise wire.WireError("malformed message")
+                    if msg[0] == "done":
+                        msg[2] = result_from_wire(msg[2], todo[msg[1]])
+                except (EOFError, OSError, wire.WireError, IndexError, TypeError) as exc:
                     failed_at = current if current is not None else done_upto
-                    reason = self._death_reason()
+                    reason = (f"the parser process sent a malformed result ({exc})"
+                              if isinstance(exc, wire.WireError) else self._death_reason())
                     break
                 if msg[0] == "start":
                     current = msg[1]

@@ -35,11 +35,11 @@ def reviewed_findings(
     """The findings sanitize should act on, and a log of how each decision applied."""
     latest: dict[int, dict[str, Any]] = {}
     manual: list[dict[str, Any]] = []
-    for d in decisions:
-        if d["decision"] == "manual":
-            manual.append(d)
-        elif d["finding_id"] is not None:
-            latest[int(d["finding_id"])] = d
+    for dec in decisions:
+        if dec["decision"] == "manual":
+            manual.append(dec)
+        elif dec["finding_id"] is not None:
+            latest[int(dec["finding_id"])] = dec
     by_key = {_key(f["detector"], f["start"], f["end"], f["category"]): f for f in stored}
     out: list[Finding] = []
     log: list[dict[str, Any]] = []
