@@ -1,0 +1,1 @@
+"""Fuzz harnesses for every format reader, the text detectors and the quote extractor."""
