@@ -33,6 +33,9 @@ __all__ = [
 
 ADAPTER_MODULES: tuple[str, ...] = (
     "archive",
+    "docx",
+    "image",
+    "email",
     "text",
 )
 

@@ -281,18 +281,7 @@ def read_exif_object(exif: Any, report: MetaReport, label: str, raw: bytes | Non
         if ifd:
             ifds.append((name, dict(ifd)))
     for ifd_name, ifd in ifds:
-        for tag, value in ifd.items():
-            if not isinstance(tag, int) or tag in _EXIF_SKIP:
-                continue
-            text = format_value(tag, value)
-            if not text:
-                continue
-            name = _tag_name(tag)
-            sev, why = None, ""
-            if tag in EXIF_IDENTIFYING:
-                _, sev, why = EXIF_IDENTIFYING[tag]
-            report.add(MetaItem(label, name, text, f"{label.lower()}:{ifd_name}:0x{tag:04x}",
-                                sev, why, {"tag": f"0x{tag:04x}", "ifd": ifd_name}))
+        read_tags(ifd, report, label, ifd_name)
     # maker note: vendor-private, often with the serial number inside
     try:
         exif_ifd = exif.get_ifd(ExifTags.IFD.Exif)
@@ -335,6 +324,29 @@ def read_exif_object(exif: Any, report: MetaReport, label: str, raw: bytes | Non
         if isinstance(off, int) and isinstance(length, int) and raw is not None:
             thumb = raw[off : off + length] if 0 < off < len(raw) else b""
             _thumbnail(report, label, thumb, length)
+
+
+def read_tags(ifd: dict[int, Any], report: MetaReport, label: str, ifd_name: str = "IFD0") -> None:
+    """Every tag of one TIFF/EXIF directory as an item."""
+    for tag, value in ifd.items():
+        if not isinstance(tag, int) or tag in _EXIF_SKIP or tag in _TIFF_LAYOUT:
+            continue
+        text = format_value(tag, value)
+        if not text:
+            continue
+        name = _tag_name(tag)
+        sev, why = None, ""
+        if tag in EXIF_IDENTIFYING:
+            _, sev, why = EXIF_IDENTIFYING[tag]
+        report.add(MetaItem(label, name, text, f"{label.lower()}:{ifd_name}:0x{tag:04x}",
+                            sev, why, {"tag": f"0x{tag:04x}", "ifd": ifd_name}))
+
+
+#: TIFF tags that describe the pixel layout (sizes, offsets, tables): never text.
+_TIFF_LAYOUT = {0x0100, 0x0101, 0x0102, 0x0103, 0x0106, 0x0111, 0x0115, 0x0116, 0x0117,
+                0x011C, 0x0140, 0x0142, 0x0143, 0x0144, 0x0145, 0x0152, 0x0153, 0x0200,
+                0x0201, 0x0202, 0x0211, 0x0212, 0x0213, 0x0214, 0x8773, 0x02BC, 0x83BB,
+                0x8649, 0x935C, 0xC612, 0xC613}
 
 
 def _read_gps(gps: dict[int, Any], report: MetaReport, label: str) -> None:
@@ -642,6 +654,10 @@ def read_icc(data: bytes, report: MetaReport) -> None:
     except Exception:
         for s in printable_strings(data, 8):
             fields.append(("string", s))
+    if len(data) >= 36 and data[36:40] == b"acsp":
+        y, mo, d, h, mi, sec = struct.unpack(">6H", data[24:36])
+        if y:
+            fields.append(("created", f"{y:04d}-{mo:02d}-{d:02d} {h:02d}:{mi:02d}:{sec:02d}"))
     for name, value in fields:
         report.add(MetaItem("ICC profile", name, value, f"icc:{name}", Severity.LOW,
                             "a colour profile; a custom one can point to a particular "

@@ -124,9 +124,9 @@ def _text(value: object) -> str:
 def _gps(gps: dict[int, object]) -> str | None:
     def deg(v: object) -> float | None:
         try:
-            d, m, s = v  # type: ignore[misc]
-            return float(d) + float(m) / 60 + float(s) / 3600
-        except (TypeError, ValueError, ZeroDivisionError):
+            parts = list(v)  # type: ignore[call-overload]
+            return float(parts[0]) + float(parts[1]) / 60 + float(parts[2]) / 3600
+        except (TypeError, ValueError, ZeroDivisionError, IndexError):
             return None
 
     lat, lon = deg(gps.get(2)), deg(gps.get(4))
@@ -277,7 +277,7 @@ def scrub_image(data: bytes, max_pixels: int) -> tuple[bytes, str] | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            im = Image.open(io.BytesIO(data))
+            im: Image.Image = Image.open(io.BytesIO(data))
             if im.width * im.height > max_pixels:
                 raise ValueError(f"picture of {im.width}x{im.height} pixels is over the limit")
             im.load()

@@ -1,0 +1,251 @@
+"""Token alignment of two copies: patience-style anchors, then rapidfuzz inside the gaps.
+
+Each copy is tokenized once (:mod:`.normalize`), every token's canonical key
+is interned to an int, and the two int sequences are aligned:
+
+1. the common prefix and suffix are matched directly;
+2. keys that occur exactly once in each copy are *anchors*; the longest
+   increasing subsequence of their positions (patience diff) fixes the
+   alignment in O(n log n) without a single quadratic step;
+3. each stretch between two anchors is aligned the same way (keys unique in
+   that stretch become anchors), and a stretch with no anchor left is aligned
+   by rapidfuzz's bit-parallel Indel (LCS) in C, as long as it is not huge.
+
+The result is difflib-style matching blocks ``(i, j, size)``: token ``i+k``
+of copy A matches token ``j+k`` of copy B.  Everything between two blocks is
+a changed stretch.  The raw text of matched tokens and of the gaps between
+them is compared afterwards by :mod:`.diff`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Indel
+
+from .normalize import TOKEN_RE, token_key
+
+#: Largest changed stretch (tokens of A × tokens of B) handed to rapidfuzz's
+#: Indel; it is bit-parallel, so 5e7 cells take a few milliseconds.
+FINE_LIMIT = 50_000_000
+
+
+@dataclass(slots=True)
+class Tokens:
+    """A copy's text cut into tokens, each with interned raw, key and preceding-gap ids.
+
+    ``gaps[i]`` is the id of the text between token ``i-1`` and token ``i``;
+    ``gaps[n]`` is the text after the last token.
+    """
+
+    text: str
+    starts: list[int]
+    ends: list[int]
+    keys: list[int]
+    raws: list[int]
+    gaps: list[int]
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def gap_span(self, i: int) -> tuple[int, int]:
+        """``[start, end)`` of the gap before token ``i`` (``i == len``: after the last)."""
+        start = self.ends[i - 1] if i > 0 else 0
+        end = self.starts[i] if i < len(self.starts) else len(self.text)
+        return start, end
+
+
+class Vocabulary:
+    """Interns raw tokens, keys and gaps to ints, shared by every copy of one comparison."""
+
+    def __init__(self) -> None:
+        self.raw_ids: dict[str, int] = {}
+        self.raw_key: list[int] = []
+        self.key_ids: dict[str, int] = {}
+        self.gap_ids: dict[str, int] = {"": 0}
+        self.gap_strings: list[str] = [""]
+
+    def _raw(self, raw: str) -> int:
+        rid = self.raw_ids.get(raw)
+        if rid is None:
+            rid = len(self.raw_key)
+            self.raw_ids[raw] = rid
+            key = token_key(raw)
+            kid = self.key_ids.get(key)
+            if kid is None:
+                kid = self.key_ids[key] = len(self.key_ids)
+            self.raw_key.append(kid)
+        return rid
+
+    def _gap(self, gap: str) -> int:
+        gid = self.gap_ids.get(gap)
+        if gid is None:
+            gid = self.gap_ids[gap] = len(self.gap_strings)
+            self.gap_strings.append(gap)
+        return gid
+
+    def tokenize(self, text: str) -> Tokens:
+        starts: list[int] = []
+        ends: list[int] = []
+        raws: list[int] = []
+        gaps: list[int] = []
+        raw_ids = self.raw_ids
+        gap_ids = self.gap_ids
+        prev = 0
+        for m in TOKEN_RE.finditer(text):
+            s, e = m.span()
+            raw = m.group()
+            rid = raw_ids.get(raw)
+            if rid is None:
+                rid = self._raw(raw)
+            raws.append(rid)
+            if s == prev:
+                gaps.append(0)
+            else:
+                gap = text[prev:s]
+                gid = gap_ids.get(gap)
+                gaps.append(gid if gid is not None else self._gap(gap))
+            starts.append(s)
+            ends.append(e)
+            prev = e
+        gaps.append(self._gap(text[prev:]))
+        raw_key = self.raw_key
+        keys = [raw_key[r] for r in raws]
+        return Tokens(text, starts, ends, keys, raws, gaps)
+
+
+Block = tuple[int, int, int]
+
+
+def matching_blocks(a: Sequence[int], b: Sequence[int]) -> list[Block]:
+    """Matching blocks ``(i, j, size)`` of two key sequences, in order, adjacent ones merged."""
+    out: list[Block] = []
+    limit = sys.getrecursionlimit()
+    try:
+        sys.setrecursionlimit(max(limit, 10_000))
+        _align(a, b, 0, len(a), 0, len(b), out, 0)
+    finally:
+        sys.setrecursionlimit(limit)
+    merged: list[Block] = []
+    for i, j, n in out:
+        if n <= 0:
+            continue
+        if merged:
+            pi, pj, pn = merged[-1]
+            if pi + pn == i and pj + pn == j:
+                merged[-1] = (pi, pj, pn + n)
+                continue
+        merged.append((i, j, n))
+    return merged
+
+
+def _align(
+    a: Sequence[int], b: Sequence[int], alo: int, ahi: int, blo: int, bhi: int,
+    out: list[Block], depth: int,
+) -> None:
+    # common prefix
+    i, j = alo, blo
+    while i < ahi and j < bhi and a[i] == b[j]:
+        i += 1
+        j += 1
+    if i > alo:
+        out.append((alo, blo, i - alo))
+    alo, blo = i, j
+    # common suffix
+    i, j = ahi, bhi
+    while i > alo and j > blo and a[i - 1] == b[j - 1]:
+        i -= 1
+        j -= 1
+    suffix = (i, j, ahi - i) if i < ahi else None
+    ahi, bhi = i, j
+    if alo < ahi and blo < bhi:
+        anchors = _anchors(a, b, alo, ahi, blo, bhi) if depth < 200 else []
+        if anchors:
+            pa, pb = alo, blo
+            for ia, ib in anchors:
+                if pa < ia or pb < ib:
+                    _align(a, b, pa, ia, pb, ib, out, depth + 1)
+                out.append((ia, ib, 1))
+                pa, pb = ia + 1, ib + 1
+            if pa < ahi or pb < bhi:
+                _align(a, b, pa, ahi, pb, bhi, out, depth + 1)
+        else:
+            _fine(a, b, alo, ahi, blo, bhi, out)
+    if suffix is not None:
+        out.append(suffix)
+
+
+def _anchors(
+    a: Sequence[int], b: Sequence[int], alo: int, ahi: int, blo: int, bhi: int
+) -> list[tuple[int, int]]:
+    """Positions of keys unique in both stretches, longest increasing run (patience)."""
+    ca = Counter(a[alo:ahi])
+    cb = Counter(b[blo:bhi])
+    if len(ca) < len(cb):
+        uniq = {k for k, c in ca.items() if c == 1 and cb.get(k) == 1}
+    else:
+        uniq = {k for k, c in cb.items() if c == 1 and ca.get(k) == 1}
+    if not uniq:
+        return []
+    posb = {b[j]: j for j in range(blo, bhi) if b[j] in uniq}
+    pairs = [(i, posb[a[i]]) for i in range(alo, ahi) if a[i] in uniq]
+    return _lis(pairs)
+
+
+def _lis(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Longest subsequence of ``pairs`` (sorted by first item) increasing in the second."""
+    tails: list[int] = []  # smallest second item ending a run of each length
+    tail_idx: list[int] = []
+    prev: list[int] = [-1] * len(pairs)
+    for idx, (_, y) in enumerate(pairs):
+        k = bisect.bisect_left(tails, y)
+        if k == len(tails):
+            tails.append(y)
+            tail_idx.append(idx)
+        else:
+            tails[k] = y
+            tail_idx[k] = idx
+        prev[idx] = tail_idx[k - 1] if k > 0 else -1
+    res: list[tuple[int, int]] = []
+    idx = tail_idx[-1] if tail_idx else -1
+    while idx >= 0:
+        res.append(pairs[idx])
+        idx = prev[idx]
+    res.reverse()
+    return res
+
+
+def _fine(
+    a: Sequence[int], b: Sequence[int], alo: int, ahi: int, blo: int, bhi: int,
+    out: list[Block],
+) -> None:
+    """Align a stretch without unique anchors by LCS (rapidfuzz Indel), if not too large."""
+    if (ahi - alo) * (bhi - blo) > FINE_LIMIT:
+        return  # left as one changed stretch
+    for op in Indel.opcodes(a[alo:ahi], b[blo:bhi]):
+        if op.tag == "equal":
+            out.append((alo + op.src_start, blo + op.dest_start, op.src_end - op.src_start))
+
+
+def similarity_from_blocks(blocks: Sequence[Block], na: int, nb: int) -> float:
+    """Share of tokens matched: 2·matched / (na + nb); 1.0 for two empty texts."""
+    if na + nb == 0:
+        return 1.0
+    matched = sum(n for _, _, n in blocks)
+    return 2.0 * matched / (na + nb)
+
+
+def shingle_overlap(a: Sequence[int], b: Sequence[int], n: int = 3) -> float:
+    """Share of the shorter copy's word n-grams found in the other (quick same-document test)."""
+    if len(a) < n or len(b) < n:
+        return 1.0 if list(a) == list(b) else (0.0 if (a and b) else 1.0)
+    sa = set(zip(*(a[k:] for k in range(n)), strict=False))
+    sb = set(zip(*(b[k:] for k in range(n)), strict=False))
+    small, big = (sa, sb) if len(sa) <= len(sb) else (sb, sa)
+    if not small:
+        return 1.0
+    return len(small & big) / len(small)
