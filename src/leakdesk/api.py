@@ -9,7 +9,21 @@ from typing import Any
 
 from .detectors import run_detectors, sort_findings
 from .document import Document, Finding, Severity
-from .formats import ReadOptions, read_document
+from .errors import InputError, LimitExceeded, UnsupportedFormat, UsageError
+from .formats import (
+    CleanResult,
+    FormatAdapter,
+    ReadOptions,
+    adapter_by_name,
+    detect,
+    read_document,
+)
+from .fsutil import atomic_output, check_input_file, refuse_overwrite_input, same_file
+from .sanitize.engine import MODES, build_plan
+from .sanitize.plan import CleanPlan
+from .sanitize.policy import Policy, as_policy
+from .sanitize.proof import ProofReport, ResidueProofFailed, prove, raise_if_failed
+from .sanitize.redaction_log import build_log, write_log
 
 
 @dataclass(slots=True)
@@ -118,3 +132,234 @@ def audit(
     """Read ``path`` and audit it: every trace that could identify its source or copy."""
     doc = read(path, password=password, encoding=encoding, ocr=ocr)
     return audit_document(doc, detectors=detectors, min_severity=min_severity, name=str(path))
+
+
+# -- sanitize -------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class SanitizeResult:
+    """A clean copy written and proven: what was planned, done and checked."""
+
+    source: Path | None
+    output: Path
+    audit: AuditResult
+    plan: CleanPlan
+    clean: CleanResult
+    proof: ProofReport
+    #: The redaction log, when one was requested.
+    report: Path | None = None
+
+    @property
+    def format(self) -> str:
+        return self.clean.format
+
+    @property
+    def mode(self) -> str:
+        return self.clean.mode
+
+    def changes_by_category(self) -> dict[str, dict[str, int]]:
+        """``{category: {outcome: count}}`` over every decision (no text)."""
+        out: dict[str, dict[str, int]] = {}
+        for d in self.plan.decisions:
+            cat = out.setdefault(d.finding.category, {})
+            cat[d.outcome] = cat.get(d.outcome, 0) + 1
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        """The body of the ``sanitize`` report.  It holds no removed text: excerpts and
+        evidence are left out (the redaction log, ``--report``, has them)."""
+        decided = {id(d.finding): d for d in self.plan.decisions}
+        docs: list[dict[str, Any]] = []
+        for i, r in enumerate(self.audit.walk()):
+            doc = r.document
+            entry: dict[str, Any] = {
+                "path": r.name or (str(doc.path) if doc.path else ""),
+                "format": doc.format,
+                "encoding": doc.encoding,
+                "characters": len(doc.text),
+                "parts": sorted({s.part for s in doc.segments}),
+                "findings": [],
+            }
+            for f in r.findings:
+                fj = f.to_json()
+                fj["excerpt"] = ""
+                fj["evidence"] = {}
+                fj.pop("replacement", None)
+                d = decided.get(id(f))
+                if i == 0:
+                    fj["applied"] = d.outcome if d is not None else "review"
+                    if d is not None and d.reason:
+                        fj["reason"] = d.reason
+                else:
+                    fj["applied"] = "removed with the attachment"
+                entry["findings"].append(fj)
+            if i == 0:
+                entry["output"] = str(self.output)
+                entry["changes"] = self.changes_by_category()
+                entry["edits"] = len(self.plan.edits)
+                entry["left_in_place"] = len(self.plan.review)
+            docs.append(entry)
+        return {
+            "documents": docs,
+            "output": str(self.output),
+            "mode": self.mode,
+            "policy": self.plan.policy_source,
+            "actions": list(self.clean.actions),
+            "not_done": list(self.clean.not_done),
+            "proof": self.proof.to_json(),
+            "redaction_log": str(self.report) if self.report else None,
+        }
+
+
+def _adapter_for(doc: Document) -> FormatAdapter:
+    if doc.path is not None and doc.path.is_file():
+        try:
+            return detect(doc.path)
+        except UnsupportedFormat:
+            pass
+    return adapter_by_name(doc.format)
+
+
+def output_path_for(source: Path | None, out: str | Path, adapter: FormatAdapter) -> Path:
+    """``out``, or ``out/<name>.cleaned.<ext>`` when ``out`` is a folder (as mat2 names it)."""
+    out = Path(out)
+    if not out.is_dir():
+        return out
+    stem = source.stem if source is not None and source.stem else "document"
+    ext = adapter.output_extension or (source.suffix.lstrip(".") if source else "") or "out"
+    if adapter.name == "text" and source is not None and source.suffix:
+        ext = source.suffix.lstrip(".")  # memo.md stays .md
+    return out / f"{stem}.cleaned.{ext}"
+
+
+def _consensus_document(path: Path, others: Sequence[str | Path], options: ReadOptions) -> Document:
+    import importlib
+
+    try:
+        consensus_builder = importlib.import_module(f"{__package__}.compare").consensus
+    except (ImportError, AttributeError):
+        raise UsageError(
+            "--consensus is not available yet: this version of leakdesk has no consensus "
+            "builder (leakdesk.compare.consensus)",
+            path,
+        ) from None
+    docs = [
+        read(p, password=options.password, encoding=options.encoding, ocr=options.ocr)
+        for p in (path, *others)
+    ]
+    built = consensus_builder(docs)
+    if isinstance(built, Document):
+        return built
+    raise UsageError("--consensus is not available yet: the consensus builder is not wired", path)
+
+
+def sanitize_document(
+    doc: Document,
+    out: str | Path,
+    *,
+    findings: Sequence[Finding] | None = None,
+    policy: Policy | str | Path | None = None,
+    mode: str = "rebuild",
+    report: str | Path | None = None,
+    options: ReadOptions | None = None,
+    audit_result: AuditResult | None = None,
+    detectors: Sequence[str] | None = None,
+) -> SanitizeResult:
+    """Sanitize an already-read document into ``out`` and prove the result.
+
+    ``findings`` replaces the audit's findings (the review UI passes the ones a
+    person accepted); by default ``doc`` is audited here.  The output is written
+    to a private temporary file next to ``out``, proven, and renamed into place
+    only if the proof passes; otherwise it is deleted and
+    :class:`~leakdesk.sanitize.proof.ResidueProofFailed` (exit code 3) is raised,
+    carrying the proof report.  ``report`` names a redaction log to write (it
+    holds the removed text in clear; mode 0600), written whether the proof
+    passes or fails.
+    """
+    pol = as_policy(policy)
+    if mode not in MODES:
+        raise UsageError(f"unknown mode {mode!r}: use rebuild or raster")
+    options = options or ReadOptions()
+    adapter = _adapter_for(doc)
+    source = doc.path
+    dest = output_path_for(source, out, adapter)
+    if source is not None:
+        refuse_overwrite_input(source, dest)
+    if dest.is_dir():
+        raise UsageError("the output is a folder", dest)
+    report_path = Path(report) if report is not None else None
+    if report_path is not None:
+        if report_path.is_dir():
+            raise UsageError("the redaction log path is a folder; give a file name", report_path)
+        for other in (source, dest):
+            if other is not None and same_file(other, report_path):
+                raise UsageError(
+                    "refusing to write the redaction log over the input or the output", report_path
+                )
+    if audit_result is None:
+        audit_result = audit_document(doc, detectors=detectors)
+    chosen = list(findings) if findings is not None else audit_result.findings
+    plan = build_plan(doc, chosen, pol, mode=mode)
+    with atomic_output(dest) as tmp:
+        try:
+            cleaned = adapter.clean(doc, plan, tmp, options)
+        except MemoryError:
+            raise LimitExceeded("ran out of memory while writing the clean copy", source) from None
+        except RecursionError:
+            raise InputError("structure nests too deeply to rebuild", source) from None
+        proof = prove(plan, tmp, writer=adapter, options=options)
+        proof.output = str(dest)
+        if report_path is not None:
+            log = build_log(plan, proof, source=source, output=dest if proof.passed else None,
+                            actions=cleaned.actions)
+            write_log(report_path, log, protect=(source, dest))
+        try:
+            raise_if_failed(proof, source)
+        except ResidueProofFailed as exc:
+            exc.redaction_log = report_path
+            raise
+    cleaned.output = dest
+    return SanitizeResult(source, dest, audit_result, plan, cleaned, proof, report_path)
+
+
+def sanitize(
+    path: str | Path,
+    out: str | Path,
+    *,
+    policy: Policy | str | Path | None = None,
+    mode: str = "rebuild",
+    report: str | Path | None = None,
+    password: str | None = None,
+    encoding: str | None = None,
+    ocr: bool = True,
+    detectors: Sequence[str] | None = None,
+    consensus: Sequence[str | Path] | None = None,
+) -> SanitizeResult:
+    """Read, audit and sanitize ``path`` into ``out``; prove that nothing removed survives.
+
+    ``out`` may be a folder: the clean copy is then ``out/<name>.cleaned.<ext>``.
+    ``out`` may never be ``path`` itself.  ``policy`` is a :class:`Policy` or a
+    YAML file (see docs/sanitize.md); ``mode`` is ``rebuild`` or ``raster`` for
+    formats that have both (PDF).  ``consensus`` lists further copies of the same
+    document: the safest consensus text of all copies is sanitized instead.
+    """
+    src = check_input_file(Path(path))
+    pol = as_policy(policy)  # a bad policy fails before any work
+    if mode not in MODES:
+        raise UsageError(f"unknown mode {mode!r}: use rebuild or raster")
+    options = ReadOptions(password=password, encoding=encoding, ocr=ocr)
+    out_p = Path(out)
+    if not out_p.is_dir():
+        refuse_overwrite_input(src, out_p)
+    if consensus:
+        for other in consensus:
+            if same_file(Path(other), out_p):
+                raise UsageError("refusing to write the output over one of the copies", other)
+        doc = _consensus_document(src, consensus, options)
+    else:
+        doc = read(src, password=password, encoding=encoding, ocr=ocr)
+    result = audit_document(doc, detectors=detectors, name=str(path))
+    return sanitize_document(
+        doc, out, policy=pol, mode=mode, report=report, options=options, audit_result=result
+    )

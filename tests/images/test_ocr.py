@@ -85,7 +85,7 @@ def test_sanitize_paints_removed_spans(tmp_path):
     src = _page(tmp_path)
     out = tmp_path / "clean.png"
     removed = "Copy number 17 of 40"
-    _, plan, res = clean(src, out, remove=(removed, "Rotterdam"))
+    _, _plan, res = clean(src, out, remove=(removed, "Rotterdam"))
     assert any("painted over" in a for a in res.actions)
     with Image.open(src) as a, Image.open(out) as b:
         assert a.size == b.size

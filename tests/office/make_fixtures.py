@@ -404,6 +404,32 @@ def make_plain_docx_bytes(buf: io.BytesIO, paragraphs: list[str], *, author: str
     d.save(buf)
 
 
+_STRICT = {
+    b"http://schemas.openxmlformats.org/wordprocessingml/2006/main":
+        b"http://purl.oclc.org/ooxml/wordprocessingml/main",
+    b"http://schemas.openxmlformats.org/officeDocument/2006/relationships":
+        b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+    b"http://schemas.openxmlformats.org/drawingml/2006/main":
+        b"http://purl.oclc.org/ooxml/drawingml/main",
+    b"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties":
+        b"http://purl.oclc.org/ooxml/officeDocument/extendedProperties",
+}
+
+
+def make_strict_docx(path: Path, source: Path) -> Path:
+    """``source`` rewritten in ISO 29500 strict namespaces (as Word's "Strict Open XML")."""
+    changes: dict[str, bytes | None] = {}
+    with zipfile.ZipFile(source) as z:
+        for name in z.namelist():
+            if name.endswith((".xml", ".rels")):
+                data = z.read(name)
+                for a, b in _STRICT.items():
+                    data = data.replace(a, b)
+                changes[name] = data
+    path.write_bytes(rewrite_zip(source.read_bytes(), changes))
+    return path
+
+
 # -- hostile inputs -----------------------------------------------------------------------------------
 
 
@@ -720,6 +746,7 @@ def main(argv: list[str]) -> int:
     make_zip_bomb_docx(out / "bomb.docx")
     make_lying_zip_docx(out / "lying.docx")
     make_truncated_docx(out / "truncated.docx", out / "full.docx")
+    make_strict_docx(out / "strict.docx", out / "full.docx")
     make_encrypted_docx(out / "encrypted.docx")
     make_real_encrypted_docx(out / "encrypted-real.docx", out / "plain.docx", "leakdesk")
     make_odt(out / "full.odt")

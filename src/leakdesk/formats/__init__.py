@@ -33,6 +33,7 @@ __all__ = [
 
 ADAPTER_MODULES: tuple[str, ...] = (
     "archive",
+    "pdf",
     "docx",
     "image",
     "email",

@@ -231,7 +231,7 @@ def gps_decimal(dms: Any, ref: Any) -> float | None:
     try:
         if not isinstance(dms, tuple | list) or not dms:
             return None
-        parts = [_rational(v) for v in dms][:3] + [0.0, 0.0]
+        parts = [*[_rational(v) for v in dms][:3], 0.0, 0.0]
         deg = parts[0] + parts[1] / 60.0 + parts[2] / 3600.0
     except (TypeError, ValueError, ZeroDivisionError):
         return None
@@ -715,7 +715,7 @@ def _jpeg_eoi(data: bytes, start: int) -> int:
             length = struct.unpack(">H", data[j + 2 : j + 4])[0]
             i = j + 2 + length
             continue
-        i = j + 2 if nxt in (0x00, 0xFF) or 0xD0 <= nxt <= 0xD7 else j + 2
+        i = j + 1 if nxt == 0xFF else j + 2  # fill byte, stuffed zero, RSTn or a table
 
 
 def _jpeg_app(n: int, body: bytes, report: MetaReport, xmp_ext: list[bytes]) -> None:
@@ -786,7 +786,7 @@ def walk_png(data: bytes, report: MetaReport, max_text: int = 8 << 20) -> int:
     count = 0
     while i + 8 <= n and count < 100_000:
         count += 1
-        length = struct.unpack(">I", data[i : i + 4])[0]
+        length = int(struct.unpack(">I", data[i : i + 4])[0])
         ctype = data[i + 4 : i + 8]
         body = data[i + 8 : i + 8 + length]
         i += 12 + length
@@ -877,7 +877,7 @@ def walk_webp(data: bytes, report: MetaReport) -> int:
     """Walk RIFF/WebP chunks; return the declared end of the RIFF data."""
     if len(data) < 12:
         return -1
-    end = min(len(data), 8 + struct.unpack("<I", data[4:8])[0])
+    end = min(len(data), 8 + int(struct.unpack("<I", data[4:8])[0]))
     i = 12
     while i + 8 <= end:
         ctype = data[i : i + 4]

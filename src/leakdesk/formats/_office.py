@@ -124,7 +124,11 @@ def to_transitional(root: etree._Element) -> bool:
 
 
 def to_strict(root: etree._Element) -> None:
+    """Rename transitional namespaces back to strict, and drop the helper declarations
+    (``ns0``...) lxml added while the part was transitional."""
     _rename_namespaces(root, TRANSITIONAL_TO_STRICT)
+    keep = [p for p in root.nsmap if p and not re.fullmatch(r"ns\d+", p)]
+    etree.cleanup_namespaces(root, keep_ns_prefixes=keep)
 
 MAX_XML_PART = 256 << 20  # one XML part may not expand past this
 MAX_MEDIA_PART = 256 << 20
@@ -579,21 +583,63 @@ def distribute_edits(
                 break
             i += 1
         if not placed:
-            # the span held only atoms or paragraph breaks: put the text next to it
-            j = bisect.bisect_right(starts, start) - 1
-            k = j
-            while k >= 0 and not spans[k][2]:
-                k -= 1
-            if k >= 0:
-                n = spans[k][1] - spans[k][0]
-                ops.setdefault(k, []).append((n, n, repl))
-            else:
-                k = j + 1
-                while k < len(spans) and not spans[k][2]:
-                    k += 1
-                if k < len(spans):
-                    ops.setdefault(k, []).append((0, 0, repl))
+            # the span held only atoms or paragraph breaks: put the text next to it, on a
+            # side where nothing kept lies between (else before it)
+            k = _neighbour(spans, atoms, start, end)
+            if k is not None:
+                s, e, _ed = spans[k]
+                at = e - s if e <= start else 0
+                ops.setdefault(k, []).append((at, at, repl))
     return ops, atoms
+
+
+def _neighbour(spans: Sequence[tuple[int, int, bool]], atoms: set[int], start: int,
+               end: int) -> int | None:
+    """The editable piece to hold a replacement for ``[start, end)`` that covers none:
+    the nearest one before or after with nothing kept in between (else the one before)."""
+    n = len(spans)
+    lo, hi = 0, n
+    while lo < hi:  # first span ending after start
+        mid = (lo + hi) // 2
+        if spans[mid][1] <= start:
+            lo = mid + 1
+        else:
+            hi = mid
+    first_after = lo
+    # backwards: spans ending at or before start
+    prev, clear_prev, pos = None, True, start
+    for i in range(first_after - 1, -1, -1):
+        s, e, editable = spans[i]
+        if e < pos:
+            clear_prev = False  # a gap (paragraph break) between
+        if editable:
+            prev = i
+            break
+        if i not in atoms:
+            clear_prev = False
+        pos = s
+    if prev is not None and clear_prev:
+        return prev
+    nxt, clear_next, pos = None, True, end
+    for i in range(first_after, n):
+        s, e, editable = spans[i]
+        if e <= end and not editable:
+            pos = max(pos, e)
+            continue
+        if s < end and not editable:
+            pos = e
+            continue
+        if s > pos:
+            clear_next = False
+        if editable and s >= end:
+            nxt = i
+            break
+        if i not in atoms:
+            clear_next = False
+        pos = e
+    if nxt is not None and clear_next:
+        return nxt
+    return prev if prev is not None else nxt
 
 
 def apply_local(text: str, ops: Sequence[tuple[int, int, str]]) -> str:

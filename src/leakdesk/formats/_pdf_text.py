@@ -25,6 +25,7 @@ rebuild can reflow paragraphs.
 from __future__ import annotations
 
 import ctypes
+import itertools
 import re
 import statistics
 from collections.abc import Iterable
@@ -65,6 +66,8 @@ class PageText:
     """What one page holds: its body text and provenance, and hidden runs."""
 
     number: int  # 1-based
+    #: Every character PDFium extracts, hidden ones included (one per char index).
+    raw: str
     body: str
     #: ``(body_offset, raw_char_index, length)``: body text maps 1:1 onto raw chars.
     pieces: list[tuple[int, int, int]]
@@ -74,6 +77,9 @@ class PageText:
     chars: int
     images: int = 0
     ocr_layer: bool = False
+    #: Page size in points, as displayed (rotation applied).
+    width: float = 612.0
+    height: float = 792.0
 
     def raw_ranges(self, start: int, end: int) -> list[tuple[int, int]]:
         """Raw character ranges covering body offsets ``[start, end)``."""
@@ -255,9 +261,9 @@ def analyse_page(
             if _area(box) >= SCAN_SHARE * page_area:
                 big_images.append(box)
         elif kind == pdfium_c.FPDF_PAGEOBJ_PATH and not forms:
-            fill, stroke = ctypes.c_int(), ctypes.c_int()
-            pdfium_c.FPDFPath_GetDrawMode(obj, fill, stroke)
-            if fill.value == 0 or pdfium_c.FPDFPath_CountSegments(obj) > 12:
+            fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
+            pdfium_c.FPDFPath_GetDrawMode(obj, fill_mode, stroke)
+            if fill_mode.value == 0 or pdfium_c.FPDFPath_CountSegments(obj) > 12:
                 continue
             r, g, b, a = _colour(pdfium_c.FPDFPageObj_GetFillColor, obj)
             if a >= 200:
@@ -273,8 +279,7 @@ def analyse_page(
         info = _TextObj(z, box)
         texts[_addr(obj)] = info
         mode = pdfium_c.FPDFTextObj_GetTextRenderMode(obj)
-        fill = _colour(pdfium_c.FPDFPageObj_GetFillColor, obj)
-        colour = fill
+        colour = _colour(pdfium_c.FPDFPageObj_GetFillColor, obj)
         if mode in (1, 5):
             colour = _colour(pdfium_c.FPDFPageObj_GetStrokeColor, obj)
         size = ctypes.c_float(0.0)
@@ -324,8 +329,10 @@ def analyse_page(
         cls, details = _classify_chars(textpage, n, texts, covers, page_box)
     body, pieces, soft = _build_body(textpage, raw, cls)
     hidden = _hidden_runs(raw, cls, details) if cls is not None else []
-    return PageText(number, body, pieces, soft, hidden, n, images,
-                    ocr_layer=bool(big_images) and _has_mode3(text_handles))
+    width, height = page.get_size()
+    return PageText(number, raw, body, pieces, soft, hidden, n, images,
+                    ocr_layer=bool(big_images) and _has_mode3(text_handles),
+                    width=width, height=height)
 
 
 def _has_mode3(handles: list[tuple[int, Any, tuple[float, ...], list[Any]]]) -> bool:
@@ -336,7 +343,7 @@ def _page_chars(textpage: pdfium.PdfTextPage, n: int) -> str:
     """The page's characters, exactly one per PDFium character index."""
     if n <= 0:
         return ""
-    text = textpage.get_text_range(0, n)
+    text: str = textpage.get_text_range(0, n)
     if len(text) == n and "\ufffe" not in text:
         return text.replace("\x02", "-")
     out = []
@@ -499,7 +506,7 @@ def _paragraph_breaks(lines: list[_Line]) -> list[str]:
     """For each line, how it joins the previous one: "para", "hard" or "soft"."""
     heights = [ln.top - ln.bottom for ln in lines if ln.top > ln.bottom]
     height = statistics.median(heights) if heights else 10.0
-    gaps = [a.bottom - b.bottom for a, b in zip(lines, lines[1:], strict=False)
+    gaps = [a.bottom - b.bottom for a, b in itertools.pairwise(lines)
             if 0.3 * height < a.bottom - b.bottom < 2.5 * height]
     pitch = statistics.median(gaps) if gaps else 1.2 * height
     rights = sorted(ln.right for ln in lines if len(ln.text) > 20)
@@ -508,11 +515,9 @@ def _paragraph_breaks(lines: list[_Line]) -> list[str]:
     left = min(lefts)
     width = max(right - left, 1.0)
     out = ["para"]
-    for prev, cur in zip(lines, lines[1:], strict=False):
+    for prev, cur in itertools.pairwise(lines):
         drop = prev.bottom - cur.bottom
-        if drop > 1.4 * pitch or drop < -0.5 * height or drop < 0.3 * height:
-            out.append("para")
-        elif _LIST_MARKER.match(cur.text):
+        if drop > 1.4 * pitch or drop < 0.3 * height or _LIST_MARKER.match(cur.text):
             out.append("para")
         elif prev.right >= right - max(0.12 * width, 2 * height) and cur.left <= left + height:
             out.append("soft")

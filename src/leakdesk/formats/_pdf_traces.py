@@ -15,6 +15,7 @@ seen, so a file whose references loop cannot make it recurse or hang.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 from collections.abc import Iterator
@@ -62,6 +63,8 @@ class Attachment:
     page: int | None = None
     mime: str = ""
     where: str = "attachment list"
+    #: Index of the trace that names it in ``StructureScan.traces``.
+    trace: int = -1
 
 
 @dataclass(slots=True)
@@ -120,7 +123,7 @@ def _name(obj: Any) -> str:
 
 def _key(obj: Any) -> tuple[int, int] | None:
     try:
-        return obj.objgen if obj.is_indirect else None  # type: ignore[no-any-return]
+        return obj.objgen if obj.is_indirect else None
     except (AttributeError, pikepdf.PdfError):
         return None
 
@@ -241,9 +244,8 @@ def parse_xmp(data: bytes) -> list[tuple[str, str]]:
             if q.startswith("rdf:") or q in _SKIP_KEYS or q.startswith("xml:"):
                 continue
             values.append((q, val))
-        if len(el) == 0 and el.text and el.text.strip():
-            if props:
-                values.append((_qname(props[-1].tag), el.text.strip()))
+        if len(el) == 0 and el.text and el.text.strip() and props:
+            values.append((_qname(props[-1].tag), el.text.strip()))
         if not values:
             continue
         top = _qname(props[0].tag) if props else ""
@@ -337,7 +339,7 @@ def _exif_values(seg: bytes) -> list[tuple[str, str]]:
     exif = Image.Exif()
     try:
         exif.load(seg)
-    except Exception:  # noqa: BLE001 - Pillow raises many kinds on hostile EXIF
+    except Exception:  # Pillow raises many kinds of error on hostile EXIF
         return [("EXIF", "unreadable EXIF block")]
     out: list[tuple[str, str]] = []
 
@@ -358,12 +360,10 @@ def _exif_values(seg: bytes) -> list[tuple[str, str]]:
             if text:
                 out.append((prefix + names.get(tag, f"tag 0x{tag:04x}"), text[:MAX_VALUE]))
 
-    try:
+    with contextlib.suppress(Exception):  # hostile sub-IFDs: keep what was read
         add(dict(exif), ExifTags.TAGS)
         add(dict(exif.get_ifd(0x8769)), ExifTags.TAGS)
         add(dict(exif.get_ifd(0x8825)), ExifTags.GPSTAGS, "GPS ")
-    except Exception:  # noqa: BLE001
-        pass
     return out
 
 
@@ -680,7 +680,7 @@ class _Scanner:
         self.actions(_get(root, "/AA"), "a document event", None, is_aa=True)
         names = _get(root, "/Names")
         js_tree = _get(names, "/JavaScript")
-        for _name_, action in self.name_tree(js_tree):
+        for _key_name, action in self.name_tree(js_tree):
             self.actions(action, "the document's JavaScript", None)
 
     def name_tree(self, node: Any) -> Iterator[tuple[str, Any]]:
@@ -797,7 +797,8 @@ class _Scanner:
                      "attachment", page, desc, f"attachment {clip(name, 60)} /Desc",
                      {"file": name})
         if stream is not None:
-            self.out.attachments.append(Attachment(name, desc, stream, page, mime, where))
+            self.out.attachments.append(Attachment(name, desc, stream, page, mime, where,
+                                                   len(self.out.traces) - 1 - bool(desc.strip())))
 
     # -- whole-object scan: images, metadata streams, orphan files, scripts -----
 
@@ -823,8 +824,9 @@ class _Scanner:
                              "file (a hidden or orphaned attachment); leakdesk audits its "
                              "content separately.",
                              "attachment", None, None, "orphan EmbeddedFile", {})
-                    self.out.attachments.append(Attachment(f"embedded-file-{k[0] if k else 0}",
-                                                           "", obj, None, "", "orphan stream"))
+                    self.out.attachments.append(Attachment(
+                        f"embedded-file-{k[0] if k else 0}", "", obj, None, "", "orphan stream",
+                        len(self.out.traces) - 1))
             elif typ not in ("Page", "Catalog"):
                 self.xmp(_get(obj, "/Metadata"), "an object in the file", None,
                          f"object {k[0] if k else '?'} /Metadata")

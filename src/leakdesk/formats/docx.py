@@ -678,6 +678,7 @@ class _Extract:
     def _report_ids(self) -> None:
         rsids: set[str] = set()
         para_ids = 0
+        id_sample: list[str] = []
         root_rsid = ""
         for part in self._word_xml_parts():
             root = self.pkg.xml(part)
@@ -690,6 +691,8 @@ class _Extract:
                         rsids.add(val.upper())
                     elif k in (qn(W14, "paraId"), qn(W14, "textId")):
                         para_ids += 1
+                        if len(id_sample) < 24 and val not in id_sample and len(val) <= 16:
+                            id_sample.append(val)
         settings = self.pkg.xml_or_none(self.settings)
         doc_ids: list[str] = []
         chart_flag = False
@@ -719,12 +722,13 @@ class _Extract:
                 span=span, evidence={"count": len(rsids), "root": root_rsid,
                                      "sample": shown[:24]})
         if para_ids:
+            span = self.traces.value("paragraph ids", " ".join(id_sample), source=self.main)
             self.traces.add(
                 "paragraph-ids", "revision", Severity.MEDIUM,
                 f"{para_ids} paragraph ids (w14:paraId, w14:textId) are random per paragraph "
                 "and kept from save to save: identical ids in two copies show they come from "
                 "the same file.",
-                evidence={"count": para_ids})
+                span=span, evidence={"count": para_ids, "sample": id_sample})
         if doc_ids:
             span = self.traces.value("document id", ", ".join(doc_ids), source=self.settings or "")
             self.traces.add(

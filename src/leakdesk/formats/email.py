@@ -32,6 +32,7 @@ extract-msg is GPL-3.0: it is optional, imported only for .msg files.
 
 from __future__ import annotations
 
+import contextlib
 import email
 import email.policy
 import re
@@ -261,6 +262,8 @@ class Adapter(FormatAdapter):
         b = DocumentBuilder(separator="\n")
         header_spans: list[tuple[str, str, int, int]] = []
         for name, value in parsed.headers:
+            if structural_header(name, value):
+                continue
             line = f"{name}: {value}"
             s, _e = b.add(line, part="email-header", source=f"header:{name}")
             vs = s + len(name) + 2
@@ -410,7 +413,8 @@ class Adapter(FormatAdapter):
         """Headers and text parts through the older ``compat32`` parser."""
         data = Path(path).read_bytes()
         msg = email.message_from_bytes(data, policy=email.policy.compat32)
-        out = [f"{k}: {_decode_header(str(v))}" for k, v in msg.items()]
+        out = [f"{k}: {_decode_header(str(v))}" for k, v in msg.items()
+               if not structural_header(k, str(v))]
         for part in msg.walk():
             if part.is_multipart() or part.get_content_maintype() != "text":
                 continue
@@ -466,6 +470,19 @@ def parse_message(data: bytes, path: Path, max_bytes: int) -> _Parsed:
         parsed.headers.append((name, _header_text(value)))
     _walk(msg, parsed, max_bytes, path)
     return parsed
+
+
+def structural_header(name: str, value: str) -> bool:
+    """MIME plumbing that says nothing about anyone: MIME-Version, the transfer
+    encoding, and a Content-Type with no parameter but the charset.  (A boundary
+    or a file name can identify, so those Content-Types are kept as text.)"""
+    low = name.lower()
+    if low in ("mime-version", "content-transfer-encoding"):
+        return True
+    if low == "content-type":
+        params = [p.strip().split("=", 1)[0].lower() for p in value.split(";")[1:] if p.strip()]
+        return all(p == "charset" for p in params)
+    return False
 
 
 def _header_text(value: Any) -> str:
@@ -600,13 +617,13 @@ def _parse_msg(path: Path) -> _Parsed:
             value = getattr(m, attr, None)
             if value:
                 parsed.headers.append((name, " ".join(str(value).split())))
-        body = m.body
+        body: Any = getattr(m, "body", None)
         if isinstance(body, bytes):
             body = body.decode("utf-8", "replace")
         if body:
             parsed.body.append(str(body).replace("\r\n", "\n"))
         elif getattr(m, "htmlBody", None):
-            html = m.htmlBody
+            html: Any = getattr(m, "htmlBody", b"")
             text, remote = html_to_text(html.decode("utf-8", "replace")
                                         if isinstance(html, bytes) else str(html))
             parsed.body.append(text)
@@ -625,10 +642,8 @@ def _parse_msg(path: Path) -> _Parsed:
     except Exception as exc:
         raise InputError(f"cannot parse the Outlook message ({type(exc).__name__})", path) from None
     finally:
-        try:
+        with contextlib.suppress(Exception):
             m.close()
-        except Exception:
-            pass
     return parsed
 
 

@@ -198,7 +198,7 @@ def pillow_metadata(img: PILImage.Image, kind: str, report: im.MetaReport, frame
         if isinstance(ps, bytes) and ps:
             im.read_photoshop(ps, report)
         try:
-            iptc = IptcImagePlugin.getiptcinfo(img)
+            iptc = IptcImagePlugin.getiptcinfo(img)  # type: ignore[arg-type]
         except Exception:
             iptc = None
         if iptc:
@@ -287,7 +287,9 @@ class Adapter(FormatAdapter):
     name = "image"
     mimetypes = ("image/jpeg", "image/png", "image/tiff", "image/webp", "image/gif",
                  "image/bmp", "image/avif", "image/heic")
-    output_extension = "png"
+    #: Empty: the clean copy keeps the input's own kind (a JPEG stays a JPEG), so a
+    #: folder output is named after the input's extension.
+    output_extension = ""
 
     @classmethod
     def sniff(cls, head: bytes, path: Path) -> bool:
@@ -304,7 +306,9 @@ class Adapter(FormatAdapter):
         limits = options.limits
         report = im.MetaReport()
         try:
-            walk_container(data, kind, report)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # malformed tags are reported, not warned
+                walk_container(data, kind, report)
         except (struct.error, IndexError, ValueError) as exc:
             im._unparsable(report, f"{kind.upper()} structure", b"", exc)
         pages: list[dict[str, Any]] = []
@@ -338,13 +342,10 @@ class Adapter(FormatAdapter):
                     if options.ocr:
                         words = ocr_image(frame, dpi, tmp, path,
                                           timeout=min(limits.timeout_seconds, 300.0))
-                        if words is None:
-                            ocr_state = "tesseract not installed"
-                        else:
-                            ocr_state = "tesseract"
+                        ocr_state = "tesseract not installed" if words is None else "tesseract"
                         page["words"] = words or []
                     pages.append(page)
-                width, height = img.size if n == 1 else pages[0]["size"]
+                _width, _height = img.size if n == 1 else pages[0]["size"]
         return self._build(path, kind, report, pages, ocr_state, orientation, options)
 
     def _build(self, path: Path, kind: str, report: im.MetaReport, pages: list[dict[str, Any]],
@@ -361,8 +362,8 @@ class Adapter(FormatAdapter):
                   for t, bx, blk, par, ln in raw]
             text, spans = words_to_text(ws)
             start, _end = b.add(text, part="ocr", page=pno, source=f"ocr:page {pno}")
-            for s in spans:
-                ocr_words.append((start + s.start, start + s.end, pno, s.box))
+            for sp in spans:
+                ocr_words.append((start + sp.start, start + sp.end, pno, sp.box))
         item_spans: list[tuple[int, int, im.MetaItem]] = []
         for item in report.items:
             s, e = b.add(item.value, part="metadata", source=item.source)
@@ -418,7 +419,7 @@ class Adapter(FormatAdapter):
                 "is not installed, so markings or names visible in the image were not checked.",
                 Location("ocr"), "", {"ocr": ocr_state}, Action.REVIEW))
         doc.container_findings.extend(findings)
-        first = pages[0] if pages else {"size": (0, 0), "mode": "", "dpi": None}
+        first: dict[str, Any] = pages[0] if pages else {"size": (0, 0), "mode": "", "dpi": None}
         doc.meta.update({
             "image_format": kind,
             "width": first["size"][0],
@@ -436,7 +437,6 @@ class Adapter(FormatAdapter):
     # -- clean ----------------------------------------------------------------
 
     def clean(self, doc: Document, plan: CleanPlan, out: Path, options: ReadOptions) -> CleanResult:
-        from PIL import Image
 
         from . import _printer_dots
 
@@ -541,7 +541,8 @@ class Adapter(FormatAdapter):
                 if ws < e.end and we > e.start:
                     # a normalisation that keeps the visible word (e.g. a homoglyph) still
                     # paints: the pixels show the original glyphs
-                    out.setdefault(int(pno), []).append(tuple(box))  # type: ignore[arg-type]
+                    left, top, right, bottom = (int(v) for v in box)
+                    out.setdefault(int(pno), []).append((left, top, right, bottom))
         for pno in out:
             out[pno] = sorted(set(out[pno]))
         return out
@@ -560,8 +561,7 @@ class Adapter(FormatAdapter):
             walk_container(data, kind, report)
         except (struct.error, IndexError, ValueError):
             pass
-        for label, block in report.blocks:
-            yield label, block
+        yield from report.blocks
         if kind in ("tiff", "gif", "heic", "avif"):
             with contextlib.suppress(InputError), pillow_guard(options.limits, Path(path)):
                 img = open_image(data, kind, Path(path), options.limits)
@@ -792,7 +792,7 @@ def _tiff_structure(data: bytes) -> bytes:
     with Image.open(io.BytesIO(data), formats=["TIFF"]) as img:
         for frame in range(int(getattr(img, "n_frames", 1) or 1)):
             img.seek(frame)
-            tags = img.tag_v2
+            tags: Any = getattr(img, "tag_v2", {})
             offs = tags.get(273) or tags.get(324) or ()
             counts = tags.get(279) or tags.get(325) or ()
             if isinstance(offs, int):

@@ -44,10 +44,12 @@ _LINE_BREAKS = {"\u2028", "\u2029", "\u0085", "\x0b"}
 #: Scripts whose letters are confused with one another in practice.
 CONFUSABLE_SCRIPTS = frozenset({"LATIN", "CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE", "COPTIC"})
 
-# A word holding at least one non-ASCII letter (pure ASCII words are all Latin).
-_CANDIDATE_WORD_RE = regex.compile(
-    r"[\p{L}\p{M}]*[[\p{L}\p{M}]--\p{ASCII}][\p{L}\p{M}]*", regex.V1
-)
+# Letters of the confusable scripts other than Latin.
+_FOREIGN_RE = regex.compile(r"[\p{Cyrillic}\p{Greek}\p{Armenian}\p{Cherokee}\p{Coptic}]")
+# Words for the homoglyph check: letters and marks, and the invisible format
+# characters a canary mark may hide inside a word ("Pа\u200bris").
+_LETTER_OR_MARK_RE = regex.compile(r"[\p{L}\p{M}\p{Cf}]")
+_WORD_FROM_RE = regex.compile(r"[\p{L}\p{M}\p{Cf}]+")
 _WORD_CHAR_RE = regex.compile(r"[\p{L}\p{M}\p{N}\p{Cf}]")
 
 
@@ -128,7 +130,7 @@ class HomoglyphWord:
 
 
 def _map_word(word: str) -> tuple[str, str, tuple[str, ...]] | None:
-    scripts = [script_of(ch) for ch in word]
+    scripts = ["COMMON" if unicodedata.category(ch) == "Cf" else script_of(ch) for ch in word]
     letters = Counter(s for s in scripts if s in CONFUSABLE_SCRIPTS)
     others = {s for s in scripts if s not in CONFUSABLE_SCRIPTS | {"COMMON", "INHERITED"}}
     if len(letters) < 2 or others:
@@ -151,12 +153,28 @@ def _map_word(word: str) -> tuple[str, str, tuple[str, ...]] | None:
 
 
 def homoglyph_words(text: str) -> list[HomoglyphWord]:
-    """Every mixed-script word with a letter confusable with the word's own script."""
+    """Every mixed-script word with a letter confusable with the word's own script.
+
+    A mixed word among the confusable scripts always holds a letter of one of
+    them other than Latin, so only the words around such letters are looked at
+    (fast on Latin text).
+    """
     found: list[HomoglyphWord] = []
-    for m in _CANDIDATE_WORD_RE.finditer(text):
-        mapped = _map_word(m.group())
+    last_end = -1
+    n = len(text)
+    for m in _FOREIGN_RE.finditer(text):
+        if m.start() < last_end:
+            continue
+        a = m.start()
+        while a > 0 and _LETTER_OR_MARK_RE.match(text[a - 1]):
+            a -= 1
+        w = _WORD_FROM_RE.match(text, a)
+        b = w.end() if w is not None else min(n, m.end())
+        last_end = b
+        word = text[a:b]
+        mapped = _map_word(word)
         if mapped is not None:
-            found.append(HomoglyphWord(m.start(), m.end(), m.group(), *mapped))
+            found.append(HomoglyphWord(a, b, word, *mapped))
     return found
 
 

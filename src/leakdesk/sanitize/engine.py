@@ -364,6 +364,94 @@ def _split_at_segments(doc: Document, e: _E) -> list[_E]:
     return pieces
 
 
+# -- after the edits: words joined by a removal ------------------------------------------
+
+
+def _keeps(policy: Policy, category: str) -> bool:
+    rule = policy.categories.get(category)
+    return rule is not None and rule.action in ("keep", "review")
+
+
+def _rejoined_homoglyphs(
+    doc: Document, final: list[_E], protected: _Coverage, decisions: list[Decision]
+) -> list[_E]:
+    """Map homoglyph words that only exist once the edits are applied.
+
+    Deleting a span inside a word can join a Latin fragment to a Cyrillic one
+    ("ab" + "а").  Such a word is found in the clean text, traced back to the
+    original offsets, and the edits under it are folded into one edit whose
+    replacement is the clean word with its letters mapped.
+    """
+    text = doc.text
+    # (clean_start, clean_end, orig_start, orig_end, edit index or -1)
+    pieces: list[tuple[int, int, int, int, int]] = []
+    out: list[str] = []
+    pos = cpos = 0
+    for i, e in enumerate(final):
+        if e.start > pos:
+            out.append(text[pos : e.start])
+            pieces.append((cpos, cpos + e.start - pos, pos, e.start, -1))
+            cpos += e.start - pos
+        out.append(e.replacement)
+        pieces.append((cpos, cpos + len(e.replacement), e.start, e.end, i))
+        cpos += len(e.replacement)
+        pos = max(pos, e.end)
+    out.append(text[pos:])
+    pieces.append((cpos, cpos + len(text) - pos, pos, len(text), -1))
+    clean = "".join(out)
+    words = homoglyph_words(clean)
+    if not words:
+        return final
+    starts = [p[0] for p in pieces]
+
+    def to_orig(c: int, end_side: bool) -> tuple[int, int]:
+        """(original offset, clean offset of that original boundary)."""
+        i = bisect.bisect_right(starts, c) - 1
+        if end_side:
+            while i > 0 and pieces[i][0] >= c:
+                i -= 1
+        else:
+            while i + 1 < len(pieces) and pieces[i][1] <= c and pieces[i + 1][0] <= c:
+                i += 1
+        cs, ce, os_, oe, idx = pieces[i]
+        if idx < 0:
+            return os_ + (c - cs), c
+        return (oe, ce) if end_side else (os_, cs)
+
+    absorbed: set[int] = set()
+    added: list[_E] = []
+    for h in words:
+        a, ca = to_orig(h.start, False)
+        b, cb = to_orig(h.end, True)
+        if b <= a or protected.overlaps(a, b):
+            continue
+        inner = [i for i, e in enumerate(final) if a <= e.start and e.end <= b and i not in absorbed]
+        if not inner:
+            continue  # an untouched word: the safety net already handled it
+        region = clean[ca:cb]
+        repl = clean_replacement(region[: h.start - ca] + h.intended + region[h.end - ca :])
+        f = _synth(
+            doc,
+            "sanitize.safety-net",
+            "homoglyph",
+            "A removal joined two parts of a word into a mixed-script word: mapped.",
+            a,
+            b,
+            Action.NORMALIZE,
+            evidence={"script": h.script, "foreign": list(h.foreign)},
+        )
+        inner_findings = [g for i in inner for g in final[i].findings]
+        kinds = {final[i].kind for i in inner}
+        kind = next((k for k in ("line", "replace", "remove") if k in kinds), "normalize")
+        absorbed.update(inner)
+        added.append(_E(a, b, repl, kind, [f, *inner_findings]))
+        decisions.append(Decision(f, "normalize", reason="safety_net"))
+    if not added:
+        return final
+    kept = [e for i, e in enumerate(final) if i not in absorbed]
+    return sorted(kept + added, key=lambda e: (e.start, e.end))
+
+
 # -- the plan --------------------------------------------------------------------------
 
 
@@ -586,6 +674,9 @@ def build_plan(
     normal, _w, _c = _resolve_normalizations(text, normal, pieces)
 
     final = sorted(pieces + normal, key=lambda e: (e.start, e.end))
+    if policy.safety_net and not (hg_rule_keeps := _keeps(policy, "homoglyph")):
+        final = _rejoined_homoglyphs(doc, final, _Coverage(protected), decisions)
+    del hg_rule_keeps
     edits = [
         Edit(e.start, e.end, e.replacement, e.findings[0], tuple(e.findings[1:]), e.kind)
         for e in final

@@ -73,6 +73,13 @@ MIN_TEXT_CHARS = 4
 MIN_BYTES_CHARS = 4
 MIN_BYTES_DIGITS_ONLY = 8
 
+#: The byte forms searched (see :func:`byte_patterns`).
+ENCODINGS: tuple[str, ...] = (
+    "utf-8", "utf-16-le", "utf-16-be", "latin-1", "cp1252",
+    "pdf-literal", "pdf-literal-raw", "pdf-literal (utf-16-be)", "pdf-hex", "pdf-hex (utf-16-be)",
+    "xml", "xml-charref",
+)
+
 #: Statuses of a check.  Only "failed" fails the proof.
 PASSED, FAILED, SKIPPED, WARNING = "passed", "failed", "skipped", "warning"
 
@@ -97,6 +104,8 @@ class ResidueProofFailed(ProofFailed):
     def __init__(self, message: str, report: ProofReport, path: Path | None = None) -> None:
         super().__init__(message, path)
         self.report = report
+        #: The redaction log, if one was written before the proof failed.
+        self.redaction_log: Path | None = None
 
 
 def fold(text: str) -> str:
@@ -323,7 +332,6 @@ def prove(
     where: dict[int, list[dict[str, Any]]] = {}
     stream_info: list[dict[str, Any]] = []
     total_bytes = 0
-    encodings: set[str] = set()
     try:
         for label, data in view_adapter.residue_streams(path, ropts):
             total_bytes += len(data)
@@ -333,7 +341,6 @@ def prove(
             for i, pats in patterns.items():
                 best = 0
                 for enc, pat in pats:
-                    encodings.add(enc.split(" ")[0])
                     c = low.count(pat)
                     if c:
                         where.setdefault(i, []).append({"stream": label, "encoding": enc, "count": c})
@@ -353,11 +360,11 @@ def prove(
         "streams": stream_info,
         "stream_count": n_streams,
         "bytes": total_bytes,
-        "encodings": sorted(encodings),
-        "case": "ASCII case ignored",
+        "encodings": list(ENCODINGS),
+        "case": "ASCII case ignored; identical byte forms searched once",
     }
     if bc.status == PASSED:
-        bc.detail = (f"{len(byte_ids)} strings searched in {total_bytes:,} bytes: none found"
+        bc.detail = (f"{len(byte_ids)} string(s) searched in {total_bytes:,} bytes: none found"
                      + (" beyond the kept text" if any(allowed_b.values()) else ""))
     elif not bc.detail:
         bc.detail = f"{len(bc.failures)} removed string(s) found in the output's bytes"
@@ -409,7 +416,7 @@ def prove(
                 tc.status = SKIPPED
             tc.detail = "the output has no text layer to search (e.g. raster without OCR)"
         elif tc.status == PASSED:
-            tc.detail = f"{len(text_ids)} strings searched in {len(views)} text view(s): none found"
+            tc.detail = f"{len(text_ids)} string(s) searched in {len(views)} text view(s): none found"
             if clean.strip() and max(coverage.values()) < 0.5:
                 tc.status = WARNING
                 tc.detail += "; but the text read back matches the clean text poorly"

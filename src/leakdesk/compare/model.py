@@ -1,0 +1,164 @@
+"""The results of a comparison: spans, differences, varying positions, copies.
+
+Field names here are the JSON contract of ``leakdesk compare --format json``
+(docs/compare.md): a difference is ``{"kind", "a": {"text", "start", "end"},
+"b": {...}, "assessment", "reason", ...}`` with code-point offsets into each
+copy's ``Document.text``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..document import Document
+from ..textutil import make_visible
+from .classify import DELIBERATE, NOISE
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """``text == document.text[start:end]`` of one copy."""
+
+    start: int
+    end: int
+    text: str
+
+    def to_json(self, doc: Document | None = None) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "visible": make_visible(self.text),
+        }
+        if doc is not None:
+            line, col = doc.line_col(self.start)
+            data["line"] = line
+            data["column"] = col
+            if doc.segments:
+                loc = doc.location(self.start, self.end)
+                if loc.part != "body":
+                    data["part"] = loc.part
+                if loc.page is not None:
+                    data["page"] = loc.page
+        return data
+
+
+def span_of(text: str, start: int, end: int) -> Span:
+    return Span(start, end, text[start:end])
+
+
+@dataclass(slots=True)
+class Difference:
+    """One place where two copies differ, classified."""
+
+    kind: str
+    a: Span
+    b: Span
+    noise: bool
+    reason: str
+    components: tuple[str, ...] = ()
+    #: "token" (same word, other characters), "gap" (whitespace between words),
+    #: "block" (other words), "move" (text moved), "inner" (a change inside moved text)
+    origin: str = "block"
+    #: For moves and the changes inside moved text: the move's number.
+    move: int | None = None
+
+    @property
+    def assessment(self) -> str:
+        return NOISE if self.noise else DELIBERATE
+
+    def to_json(
+        self, doc_a: Document | None = None, doc_b: Document | None = None,
+        name_a: str = "a", name_b: str = "b",
+    ) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "kind": self.kind,
+            "a": self.a.to_json(doc_a),
+            "b": self.b.to_json(doc_b),
+            "assessment": self.assessment,
+            "noise": self.noise,
+            "reason": self.reason,
+            "components": list(self.components),
+        }
+        if doc_a is not None and doc_b is not None:
+            data["context"] = {
+                "a": context_of(doc_a.text, self.a.start, self.a.end),
+                "b": context_of(doc_b.text, self.b.start, self.b.end),
+            }
+        if self.move is not None:
+            data["move"] = self.move
+        if self.a.text != self.b.text:
+            data["variants"] = [
+                {"text": self.a.text, "copies": [name_a]},
+                {"text": self.b.text, "copies": [name_b]},
+            ]
+            data["groups"] = [[name_a], [name_b]]
+        return data
+
+
+def context_of(text: str, start: int, end: int, width: int = 40) -> dict[str, str]:
+    """Text before and after a span (one line, invisible characters made visible)."""
+    lo = max(0, start - width)
+    hi = min(len(text), end + width)
+    before = text[lo:start]
+    after = text[end:hi]
+    return {
+        "before": ("…" if lo > 0 else "") + make_visible(before, newline="⏎"),
+        "after": make_visible(after, newline="⏎") + ("…" if hi < len(text) else ""),
+    }
+
+
+@dataclass(slots=True)
+class Variant:
+    """One form a varying position takes, and the copies that share it."""
+
+    text: str
+    copies: list[str]
+    spans: dict[str, Span] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "visible": make_visible(self.text),
+            "copies": list(self.copies),
+            "spans": {k: {"start": s.start, "end": s.end} for k, s in self.spans.items()},
+        }
+
+
+@dataclass(slots=True)
+class Position:
+    """A place where at least one of N copies differs from the others."""
+
+    kind: str
+    noise: bool
+    reason: str
+    spans: dict[str, Span]
+    variants: list[Variant]
+    components: tuple[str, ...] = ()
+
+    @property
+    def assessment(self) -> str:
+        return NOISE if self.noise else DELIBERATE
+
+    def to_json(self, names: list[str], docs: dict[str, Document]) -> dict[str, Any]:
+        ref = names[0]
+        a = self.spans[ref]
+        other = next(
+            (n for n in names[1:] if self.spans[n].text != a.text), names[1] if len(names) > 1 else ref
+        )
+        b = self.spans[other]
+        return {
+            "kind": self.kind,
+            "a": a.to_json(docs.get(ref)),
+            "b": b.to_json(docs.get(other)),
+            "b_copy": other,
+            "assessment": self.assessment,
+            "noise": self.noise,
+            "reason": self.reason,
+            "components": list(self.components),
+            "context": context_of(docs[ref].text, a.start, a.end) if ref in docs else {},
+            "spans": {n: s.to_json(docs.get(n)) for n, s in self.spans.items()},
+            "variants": [v.to_json() for v in self.variants],
+            "groups": [list(v.copies) for v in self.variants],
+        }

@@ -1,0 +1,282 @@
+"""Rebuild: a new PDF typeset from the sanitized body text, nothing else.
+
+Only the ``body`` segments of the Document are typeset (never metadata,
+annotations, hidden text, form values or earlier revisions), after the plan's
+edits.  Paragraphs are reflowed: a soft line break (the line ran to the right
+margin) becomes a space, a hard one (a short line: a heading, an address, a
+list) stays; runs of spaces collapse.  So no gap is left whose width tells the
+length of what was removed (Bland, Iyer and Levchenko, PoPETs 2023), and the
+line breaks of the original say nothing either.
+
+The typesetter is fpdf2 (LGPL-3.0) with a bundled Unicode font (DejaVu Sans),
+subset-embedded.  fpdf2 writes an Info dictionary with its name and the
+creation time; qpdf (pikepdf) then re-writes the file without any Info
+dictionary, XMP packet or viewer settings, with a document ID computed from the
+new file's own bytes.  A character the font lacks becomes U+FFFD and is
+counted in the result; control and format (Cf) characters are dropped.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import unicodedata
+from functools import cache
+from pathlib import Path
+
+import pikepdf
+
+from ..document import Document
+from ..errors import UsageError
+from .base import CleanResult, ReadOptions
+
+#: Where the bundled font is looked for, in order (``LEAKDESK_PDF_FONT`` first).
+FONT_CANDIDATES: tuple[str, ...] = (
+    str(Path(__file__).resolve().parent.parent / "data" / "DejaVuSans.ttf"),
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/TTF/DejaVuSans.ttf",
+    "/usr/local/share/fonts/DejaVuSans.ttf",
+    "/Library/Fonts/DejaVuSans.ttf",
+)
+FONT_ENV = "LEAKDESK_PDF_FONT"
+
+FONT_SIZE = 11.0
+LEADING = 1.4
+MARGIN = 72.0
+PARAGRAPH_GAP = 0.6  # in lines
+SOFT = "\x1e"  # marks a soft line break while edits are applied
+_A4 = (595.28, 841.89)
+_LETTER = (612.0, 792.0)
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+
+
+@cache
+def font_path() -> Path:
+    """The Unicode TTF used for rebuild (raises UsageError if none is installed)."""
+    env = os.environ.get(FONT_ENV)
+    for cand in ([env] if env else []) + list(FONT_CANDIDATES):
+        if cand and Path(cand).is_file():
+            return Path(cand)
+    raise UsageError("no Unicode font for rebuilding PDFs: install fonts-dejavu-core "
+                     f"(DejaVu Sans) or set {FONT_ENV} to a TrueType font")
+
+
+@cache
+def font_coverage(path: Path) -> frozenset[int]:
+    """Code points the font has a glyph for."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(str(path), lazy=True) as tt:
+        return frozenset(tt.getBestCmap().keys())
+
+
+def clean_body_pages(doc: Document, plan: object, soft_by_page: dict[int, list[int]]) -> list[
+        tuple[int, str]]:
+    """``(page, clean text)`` for each body segment, soft breaks marked with :data:`SOFT`."""
+    from ..sanitize.plan import CleanPlan, Edit, apply_edits
+
+    assert isinstance(plan, CleanPlan)
+    out: list[tuple[int, str]] = []
+    for seg in doc.iter_parts("body"):
+        chars = list(doc.text[seg.start:seg.end])
+        for off in soft_by_page.get(seg.page or 0, []):
+            if 0 <= off < len(chars) and chars[off] == "\n":
+                chars[off] = SOFT
+        base = "".join(chars)
+        shifted: list[Edit] = []
+        for e in plan.edits:
+            if (e.end <= seg.start or e.start >= seg.end) and not e.start == e.end == seg.start:
+                continue
+            a, b = max(e.start, seg.start), min(e.end, seg.end)
+            repl = e.replacement if seg.start <= e.start < seg.end or e.start == e.end else ""
+            shifted.append(Edit(a - seg.start, b - seg.start, repl, e.finding, e.also, e.kind))
+        out.append((seg.page or 0, apply_edits(base, shifted)))
+    return out
+
+
+def paragraphs(text: str) -> list[list[str]]:
+    """Split a page's clean text into paragraphs of hard lines, reflowing soft breaks."""
+    text = re.sub(rf"(?<=\w-){SOFT}(?=[a-z])", "", text)  # a hyphenated word: keep it whole
+    text = text.replace(SOFT, " ")
+    out: list[list[str]] = []
+    for block in re.split(r"\n[ \t]*\n", text):
+        lines = [_SPACES.sub(" ", ln).strip() for ln in block.split("\n")]
+        lines = [ln for ln in lines if ln]
+        if lines:
+            out.append(lines)
+    return out
+
+
+class _Chars:
+    """Makes text printable with the font; counts what it had to change."""
+
+    def __init__(self, coverage: frozenset[int]) -> None:
+        self.coverage = coverage
+        self.replacement = "\ufffd" if 0xFFFD in coverage else "?"
+        self.missing: dict[str, int] = {}
+        self.dropped = 0
+
+    def __call__(self, text: str) -> str:
+        if all(ord(c) in self.coverage for c in text):
+            return text
+        out = []
+        for c in text:
+            if ord(c) in self.coverage:
+                out.append(c)
+                continue
+            cat = unicodedata.category(c)
+            if cat in ("Cc", "Cf", "Cs", "Co", "Cn") or c in "\ufeff":
+                self.dropped += 1
+                continue
+            self.missing[c] = self.missing.get(c, 0) + 1
+            out.append(self.replacement)
+        return "".join(out)
+
+
+def rebuild(doc: Document, plan: object, pages: list, out: Path,  # type: ignore[type-arg]
+            options: ReadOptions) -> CleanResult:
+    """Write the rebuilt PDF to ``out`` (see the module docstring)."""
+    from fpdf import FPDF
+
+    soft = {p.number: p.soft for p in pages}
+    body = clean_body_pages(doc, plan, soft)
+    per_page = [(number, paragraphs(text)) for number, text in body]
+    per_page = [(n, paras) for n, paras in per_page if paras]
+    if not per_page:
+        raise UsageError("this PDF has no text to rebuild from (a scan or images only?); "
+                         "use --mode raster", doc.path)
+    first = pages[0] if pages else None
+    size = _LETTER
+    if first is not None and abs(first.width - _LETTER[0]) + abs(first.height - _LETTER[1]) > \
+            abs(first.width - _A4[0]) + abs(first.height - _A4[1]):
+        size = _A4
+    if first is not None and first.width > first.height:
+        size = (size[1], size[0])
+
+    fpath = font_path()
+    chars = _Chars(font_coverage(fpath))
+    pdf = FPDF(unit="pt", format=size)
+    pdf.set_auto_page_break(False)
+    pdf.set_margins(MARGIN, MARGIN, MARGIN)
+    pdf.add_font("Body", "", str(fpath))
+    pdf.set_font("Body", size=FONT_SIZE)
+    width = size[0] - 2 * MARGIN
+    bottom = size[1] - MARGIN
+    line_h = FONT_SIZE * LEADING
+    widths: dict[str, float] = {}
+
+    def measure(word: str) -> float:
+        w = widths.get(word)
+        if w is None:
+            w = widths[word] = pdf.get_string_width(word)
+        return w
+
+    space = measure(" ")
+    y = bottom + 1.0
+    out_pages = 0
+    n_paras = 0
+    for _number, paras in per_page:
+        pdf.add_page()
+        out_pages += 1
+        y = MARGIN
+        for para in paras:
+            n_paras += 1
+            for line in para:
+                for wrapped in _wrap(chars(line), width, measure, space):
+                    if y + line_h > bottom:
+                        pdf.add_page()
+                        out_pages += 1
+                        y = MARGIN
+                    pdf.text(MARGIN, y + FONT_SIZE, wrapped)
+                    y += line_h
+            y += PARAGRAPH_GAP * line_h
+    data = bytes(pdf.output())
+    _finish(data, out)
+
+    from ._pdf_text import PageText
+
+    dropped_images = sum(p.images for p in pages if isinstance(p, PageText))
+    hidden = sum(len(p.hidden) for p in pages if isinstance(p, PageText))
+    no_text = [p.number for p in pages if isinstance(p, PageText) and not p.body]
+    actions = [
+        f"typeset {n_paras} paragraph(s) from {len(per_page)} page(s) of sanitized body text "
+        f"into a new PDF of {out_pages} page(s), reflowed in DejaVu Sans {FONT_SIZE:g} pt",
+        "wrote a fresh structure: no Info dictionary, no XMP, a document ID computed from the "
+        "new file itself, one revision",
+        "carried nothing else over: no metadata, annotations, attachments, form fields, "
+        "scripts, layers, bookmarks, page labels, thumbnails, fonts or images of the input",
+    ]
+    if hidden:
+        actions.append(f"left out {hidden} run(s) of hidden text (invisible, white, off-page, "
+                       "microscopic, or under boxes)")
+    not_done: list[str] = []
+    if dropped_images:
+        not_done.append(f"{dropped_images} image(s) of the input are not in the rebuilt PDF "
+                        "(rebuild typesets text only; use --mode raster to keep what pages show)")
+    if no_text:
+        listed = ", ".join(map(str, no_text[:10])) + ("..." if len(no_text) > 10 else "")
+        not_done.append(f"page(s) {listed} had no text and are left out")
+    if chars.missing:
+        total = sum(chars.missing.values())
+        sample = "".join(sorted(chars.missing)[:10])
+        not_done.append(f"{total} character(s) the font lacks ({sample!r}...) were replaced by "
+                        f"{chars.replacement!r}")
+    if chars.dropped:
+        actions.append(f"dropped {chars.dropped} control or format character(s)")
+    return CleanResult(output=out, format="pdf", mode="rebuild", actions=actions,
+                       not_done=not_done,
+                       extra={"pages": out_pages, "paragraphs": n_paras,
+                              "font": fpath.name, "missing_glyphs": sum(chars.missing.values())})
+
+
+def _wrap(line: str, width: float, measure: object, space: float) -> list[str]:
+    """Greedy word wrap of one hard line; words wider than the line are split."""
+    assert callable(measure)
+    out: list[str] = []
+    cur: list[str] = []
+    cur_w = 0.0
+    for word in line.split(" "):
+        if not word:
+            continue
+        w = measure(word)
+        if w > width:
+            if cur:
+                out.append(" ".join(cur))
+                cur, cur_w = [], 0.0
+            piece = ""
+            for c in word:
+                if piece and measure(piece + c) > width:
+                    out.append(piece)
+                    piece = ""
+                piece += c
+            cur, cur_w = [piece], measure(piece)
+            continue
+        add = w if not cur else cur_w + space + w
+        if cur and add > width:
+            out.append(" ".join(cur))
+            cur, cur_w = [word], w
+        else:
+            cur.append(word)
+            cur_w = add
+    if cur:
+        out.append(" ".join(cur))
+    return out
+
+
+def _finish(data: bytes, out: Path) -> None:
+    """Re-write fpdf2's output with qpdf: no Info, no XMP, no viewer settings."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        if "/Info" in pdf.trailer:
+            del pdf.trailer.Info
+        root = pdf.Root
+        for key in list(root.keys()):
+            if key not in ("/Type", "/Pages"):
+                del root[key]
+        for page in pdf.pages:
+            for key in list(page.obj.keys()):
+                if key not in ("/Type", "/Parent", "/MediaBox", "/Resources", "/Contents"):
+                    del page.obj[key]
+        pdf.save(out, deterministic_id=True, compress_streams=True,
+                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
