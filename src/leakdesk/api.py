@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .detectors import run_detectors, sort_findings
-from .document import Document, Finding, Severity
+from .document import Action, Document, Finding, Severity
 from .errors import InputError, LimitExceeded, UnsupportedFormat, UsageError
 from .formats import (
     CleanResult,
@@ -149,6 +149,8 @@ class SanitizeResult:
     proof: ProofReport
     #: The redaction log, when one was requested.
     report: Path | None = None
+    #: For ``--consensus``: counts of the consensus of the copies (no text).
+    consensus: dict[str, Any] | None = None
 
     @property
     def format(self) -> str:
@@ -169,7 +171,13 @@ class SanitizeResult:
     def to_json(self) -> dict[str, Any]:
         """The body of the ``sanitize`` report.  It holds no removed text: excerpts and
         evidence are left out (the redaction log, ``--report``, has them)."""
-        decided = {id(d.finding): d for d in self.plan.decisions}
+        def bare(f: Finding) -> dict[str, Any]:
+            fj = f.to_json()
+            fj["excerpt"] = ""
+            fj["evidence"] = {}
+            fj.pop("replacement", None)
+            return fj
+
         docs: list[dict[str, Any]] = []
         for i, r in enumerate(self.audit.walk()):
             doc = r.document
@@ -181,19 +189,19 @@ class SanitizeResult:
                 "parts": sorted({s.part for s in doc.segments}),
                 "findings": [],
             }
-            for f in r.findings:
-                fj = f.to_json()
-                fj["excerpt"] = ""
-                fj["evidence"] = {}
-                fj.pop("replacement", None)
-                d = decided.get(id(f))
-                if i == 0:
-                    fj["applied"] = d.outcome if d is not None else "review"
-                    if d is not None and d.reason:
+            if i == 0:
+                # every finding acted on or left, with what was done and why
+                for d in self.plan.decisions:
+                    fj = bare(d.finding)
+                    fj["applied"] = d.outcome
+                    if d.reason:
                         fj["reason"] = d.reason
-                else:
+                    entry["findings"].append(fj)
+            else:
+                for f in r.findings:
+                    fj = bare(f)
                     fj["applied"] = "removed with the attachment"
-                entry["findings"].append(fj)
+                    entry["findings"].append(fj)
             if i == 0:
                 entry["output"] = str(self.output)
                 entry["changes"] = self.changes_by_category()
@@ -209,6 +217,7 @@ class SanitizeResult:
             "not_done": list(self.clean.not_done),
             "proof": self.proof.to_json(),
             "redaction_log": str(self.report) if self.report else None,
+            **({"consensus": self.consensus} if self.consensus is not None else {}),
         }
 
 
@@ -233,25 +242,70 @@ def output_path_for(source: Path | None, out: str | Path, adapter: FormatAdapter
     return out / f"{stem}.cleaned.{ext}"
 
 
-def _consensus_document(path: Path, others: Sequence[str | Path], options: ReadOptions) -> Document:
-    import importlib
+#: How a varying position between copies is filed as a finding.
+_CONSENSUS_CATEGORY = {
+    "number": "identifier",
+    "identifier": "identifier",
+    "punctuation": "typography",
+    "whitespace": "whitespace",
+    "invisible": "invisible",
+    "homoglyph": "homoglyph",
+}
 
+
+def _consensus_document(
+    path: Path, others: Sequence[str | Path], options: ReadOptions
+) -> tuple[Document, list[Finding], dict[str, Any]]:
+    """The safest consensus text of ``path`` and ``others``, and a finding per flagged position.
+
+    A flagged position is one where every variant singles out some copy; the
+    finding (detector ``compare.consensus``) replaces it by the placeholder by
+    default, so a person rewrites it in the clean copy.
+    """
     try:
-        consensus_builder = importlib.import_module(f"{__package__}.compare").consensus
-    except (ImportError, AttributeError):
+        from .compare.consensus import build_consensus
+    except ImportError:
         raise UsageError(
             "--consensus is not available yet: this version of leakdesk has no consensus "
             "builder (leakdesk.compare.consensus)",
             path,
         ) from None
+    paths = [Path(path), *(Path(p) for p in others)]
     docs = [
         read(p, password=options.password, encoding=options.encoding, ocr=options.ocr)
-        for p in (path, *others)
+        for p in paths
     ]
-    built = consensus_builder(docs)
-    if isinstance(built, Document):
-        return built
-    raise UsageError("--consensus is not available yet: the consensus builder is not wired", path)
+    cons = build_consensus(docs, names=[str(p) for p in paths])
+    doc = Document.from_text(cons.text, path=None)
+    doc.format = "text"
+    doc.encoding = "utf-8"
+    doc.meta["consensus_of"] = [str(p) for p in paths]
+    findings = [
+        doc.finding(
+            "compare.consensus",
+            _CONSENSUS_CATEGORY.get(f.kind, "wording"),
+            Severity.HIGH,
+            f"The copies differ here ({f.kind}): every variant points at some copy. "
+            "Rewrite it in your own words.",
+            f.start,
+            f.end,
+            action=Action.REPLACE,
+            evidence={"kind": f.kind, "copies": len(f.variants)},
+        )
+        for f in cons.flagged
+        if 0 <= f.start < f.end <= len(cons.text)
+    ]
+    variants = sorted({v.text for f in cons.flagged for v in f.variants})
+    info: dict[str, Any] = {
+        "variants": variants,
+        "copies": len(paths),
+        "positions": cons.positions,
+        "neutralized": cons.neutralized,
+        "noise": cons.noise,
+        "flagged": len(cons.flagged),
+        "reflowed": cons.reflowed,
+    }
+    return doc, findings, info
 
 
 def sanitize_document(
@@ -265,6 +319,9 @@ def sanitize_document(
     options: ReadOptions | None = None,
     audit_result: AuditResult | None = None,
     detectors: Sequence[str] | None = None,
+    adapter: FormatAdapter | None = None,
+    extra_findings: Sequence[Finding] = (),
+    extra_removed: Sequence[str] = (),
 ) -> SanitizeResult:
     """Sanitize an already-read document into ``out`` and prove the result.
 
@@ -281,7 +338,7 @@ def sanitize_document(
     if mode not in MODES:
         raise UsageError(f"unknown mode {mode!r}: use rebuild or raster")
     options = options or ReadOptions()
-    adapter = _adapter_for(doc)
+    adapter = adapter or _adapter_for(doc)
     source = doc.path
     dest = output_path_for(source, out, adapter)
     if source is not None:
@@ -300,7 +357,12 @@ def sanitize_document(
     if audit_result is None:
         audit_result = audit_document(doc, detectors=detectors)
     chosen = list(findings) if findings is not None else audit_result.findings
+    chosen += list(extra_findings)
     plan = build_plan(doc, chosen, pol, mode=mode)
+    for extra in extra_removed:
+        if extra.strip() and extra.strip() not in plan.removed:
+            plan.removed.append(extra.strip())
+            plan.removed_categories.append("wording")
     with atomic_output(dest) as tmp:
         try:
             cleaned = adapter.clean(doc, plan, tmp, options)
@@ -354,11 +416,25 @@ def sanitize(
         refuse_overwrite_input(src, out_p)
     if consensus:
         for other in consensus:
+            check_input_file(Path(other))
             if same_file(Path(other), out_p):
                 raise UsageError("refusing to write the output over one of the copies", other)
-        doc = _consensus_document(src, consensus, options)
-    else:
-        doc = read(src, password=password, encoding=encoding, ocr=ocr)
+        doc, flagged, info = _consensus_document(src, consensus, options)
+        variants = info.pop("variants")
+        if out_p.is_dir():
+            out_p = out_p / f"{src.stem or 'document'}.consensus.cleaned.txt"
+        for copy in (src, *consensus):
+            refuse_overwrite_input(Path(copy), out_p)
+        result = audit_document(doc, detectors=detectors, name=f"consensus of {path}")
+        done = sanitize_document(
+            doc, out_p, policy=pol, mode=mode, report=report, options=options,
+            audit_result=result, adapter=adapter_by_name("text"), extra_findings=flagged,
+            extra_removed=variants,
+        )
+        done.source = src
+        done.consensus = info
+        return done
+    doc = read(src, password=password, encoding=encoding, ocr=ocr)
     result = audit_document(doc, detectors=detectors, name=str(path))
     return sanitize_document(
         doc, out, policy=pol, mode=mode, report=report, options=options, audit_result=result

@@ -641,6 +641,8 @@ XLSX_TRACES = {
     "hidden_sheet": "SecretRates",
     "company": "Ministry of Exemplary Affairs",
     "cell": "Quorvath tariff 4.2",
+    "hidden_cell": "Rate for Station Albatross",
+    "unused_string": "UNUSED-OLD-CELL-7781 overwritten figure",
 }
 
 
@@ -659,7 +661,7 @@ def make_xlsx(path: Path) -> dict[str, str]:
     ws["A3"] = t["cell"]
     ws["A3"].comment = Comment(t["comment_text"], t["comment_author"])
     hidden = wb.create_sheet(t["hidden_sheet"])
-    hidden["A1"] = "Rate for Station Albatross"
+    hidden["A1"] = t["hidden_cell"]
     hidden.sheet_state = "hidden"
     wb.properties.creator = t["creator"]
     wb.properties.lastModifiedBy = t["last_modified_by"]
@@ -673,7 +675,44 @@ def make_xlsx(path: Path) -> dict[str, str]:
 <Application>Microsoft Excel</Application><Company>{t['company']}</Company>
 <TitlesOfParts><vt:vector size="2" baseType="lpstr"><vt:lpstr>Summary</vt:lpstr><vt:lpstr>{t['hidden_sheet']}</vt:lpstr></vt:vector></TitlesOfParts>
 <AppVersion>16.0300</AppVersion></Properties>"""
-    path.write_bytes(rewrite_zip(data, {"docProps/app.xml": app.encode()}))
+    changes: dict[str, bytes | None] = {"docProps/app.xml": app.encode()}
+    # Excel writes text cells through a shared-string table: move the inline strings there,
+    # and leave one string no cell uses (a leftover of an overwritten cell)
+    S = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    strings: list[str] = []
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        for name in ("xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"):
+            root = _xml(z.read(name))
+            for c in root.iter(f"{{{S}}}c"):
+                if c.get("t") == "inlineStr":
+                    text = "".join(c.itertext())
+                    for child in list(c):
+                        c.remove(child)
+                    c.set("t", "s")
+                    if text not in strings:
+                        strings.append(text)
+                    etree.SubElement(c, f"{{{S}}}v").text = str(strings.index(text))
+            changes[name] = _ser(root)
+        strings.append(t["unused_string"])
+        sst = etree.Element(f"{{{S}}}sst", nsmap={None: S})
+        sst.set("count", str(len(strings) - 1))
+        sst.set("uniqueCount", str(len(strings)))
+        for text in strings:
+            etree.SubElement(etree.SubElement(sst, f"{{{S}}}si"), f"{{{S}}}t").text = text
+        changes["xl/sharedStrings.xml"] = _ser(sst)
+        rels = _xml(z.read("xl/_rels/workbook.xml.rels"))
+        el = etree.SubElement(rels, f"{{{RELS}}}Relationship")
+        el.set("Id", "rIdSst")
+        el.set("Type", f"{RT}/sharedStrings")
+        el.set("Target", "sharedStrings.xml")
+        changes["xl/_rels/workbook.xml.rels"] = _ser(rels)
+        ct = _xml(z.read("[Content_Types].xml"))
+        e = etree.SubElement(ct, f"{{{CT}}}Override")
+        e.set("PartName", "/xl/sharedStrings.xml")
+        e.set("ContentType",
+              "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml")
+        changes["[Content_Types].xml"] = _ser(ct)
+    path.write_bytes(rewrite_zip(data, changes))
     return dict(t)
 
 

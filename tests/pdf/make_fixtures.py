@@ -33,7 +33,7 @@ TRACES: dict[str, str] = {
     "author": "Jane Q. Whistler",
     "creator": "CableWriter Desktop 3.2",
     "producer": "Acme PDF Engine 7.1.4",
-    "title": "Budget consultations with regional partners",
+    "title": "Regional budget cable 2024-117 final",
     "earlier_title": "Draft for Ambassador Reyes only",
     "earlier_text": "Deleted sentence naming officer Halvorsen",
     "xmp_creator_tool": "InDesign Server 17.2 (Node PRX-0417)",

@@ -19,6 +19,7 @@ from ..errors import LeakdeskError
 COMMAND_MODULES: tuple[str, ...] = (
     "audit",
     "batch",
+    "compare",
     "report",
     "sanitize",
     "serve",

@@ -58,6 +58,8 @@ def render_proof(console: Console, proof: ProofReport) -> None:
         console.print(
             Text.assemble("  ", (mark, style), f" {c.id:<12} ", (c.detail or c.status, detail_style))
         )
+        for note in c.searched.get("notes", []) if isinstance(c.searched, dict) else []:
+            console.print(f"      [dim]{escape(str(note))}[/dim]")
         for f in c.failures[:20]:
             bits = [f"{k}={v}" for k, v in f.items() if not k.startswith("_") and k != "where"]
             console.print(f"      [red]{escape(' '.join(bits))}[/red]")
@@ -104,6 +106,13 @@ def render_result(console: Console, r: SanitizeResult) -> None:
             parts = [f"{n} {_OUTCOME[k]}" for k, n in sorted(left[cat].items())
                      if k in ("review", "keep")]
             console.print(f"  {cat:<14} {', '.join(parts)}")
+    if r.consensus is not None:
+        c = r.consensus
+        console.print(
+            f"[bold]Consensus[/bold] of {c['copies']} copies: {c['positions']} varying "
+            f"position(s), {c['neutralized']} neutralized, {c['noise']} noise, "
+            f"{c['flagged']} flagged (replaced by the placeholder: rewrite them)"
+        )
     children = len(r.audit.walk()) - 1
     if children:
         console.print(f"[bold]Attachments[/bold]  {children} audited and removed")

@@ -29,7 +29,7 @@ from ..errors import InputError
 from ..report import envelope
 from .align import Tokens, Vocabulary, shingle_overlap
 from .classify import DELIBERATE, KINDS, NOISE
-from .model import Difference, Position, Span, Variant
+from .model import Difference, LineIndex, Position, Span, Variant
 from .multi import positions as _positions
 from .pair import PairResult, compare_pair
 
@@ -74,7 +74,14 @@ class Comparison:
     names: list[str]
     documents: list[Document]
     pairs: list[PairResult]
-    positions: list[Position] = field(default_factory=list)
+    _positions: list[Position] | None = field(default=None, repr=False)
+
+    @property
+    def positions(self) -> list[Position]:
+        """Every varying position with the groups of copies sharing each variant."""
+        if self._positions is None:
+            self._positions = _positions(self.names, [d.text for d in self.documents], self.pairs)
+        return self._positions
 
     @property
     def differences(self) -> list[Difference]:
@@ -108,13 +115,15 @@ class Comparison:
                 entry["role"] = "ab"[i]
             copies.append(entry)
         docs = dict(zip(self.names, self.documents, strict=True))
+        lines = {n: LineIndex(d.text) for n, d in docs.items()}
         if len(self.pairs) == 1:
             pair = self.pairs[0]
-            diffs = [d.to_json(pair.doc_a, pair.doc_b, pair.name_a, pair.name_b)
+            pl = (lines[pair.name_a], lines[pair.name_b])
+            diffs = [d.to_json(pair.doc_a, pair.doc_b, pl)
                      for d in pair.differences]
             items = pair.differences
         else:
-            diffs = [p.to_json(self.names, docs) for p in self.positions]
+            diffs = [p.to_json(self.names, docs, lines) for p in self.positions]
             items = self.positions  # type: ignore[assignment]
         deliberate = sum(1 for d in items if not d.noise)
         by_kind: dict[str, int] = {}
@@ -187,12 +196,11 @@ def compare_documents(
                     overlap,
                 )
     pairs = [
-        compare_pair(toks[0], toks[k], docs[0], docs[k], labels[0], labels[k], moves=moves)
+        compare_pair(toks[0], toks[k], docs[0], docs[k], labels[0], labels[k], moves=moves,
+                     strength=vocab.break_strength)
         for k in range(1, len(docs))
     ]
-    result = Comparison(labels, list(docs), pairs)
-    result.positions = _positions(labels, [d.text for d in docs], pairs)
-    return result
+    return Comparison(labels, list(docs), pairs)
 
 
 def compare(
@@ -218,4 +226,4 @@ def compare_texts(text_a: str, text_b: str, *, force: bool = False) -> list[dict
     """The differences between two texts as JSON-ready dicts (for the review web UI)."""
     docs = [Document.from_text(text_a), Document.from_text(text_b)]
     result = compare_documents(docs, names=["a", "b"], force=force)
-    return [d.to_json(docs[0], docs[1], "a", "b") for d in result.differences]
+    return [d.to_json(docs[0], docs[1]) for d in result.differences]

@@ -24,10 +24,15 @@ import sys
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate, islice
 
+import regex
 from rapidfuzz.distance import Indel
 
 from .normalize import TOKEN_RE, token_key
+
+#: The tokenizer as a split: ``[gap, token, gap, token, ..., gap]``.
+_SPLIT_RE = regex.compile(f"({TOKEN_RE.pattern})")
 
 #: Largest changed stretch (tokens of A × tokens of B) handed to rapidfuzz's
 #: Indel; it is bit-parallel, so 5e7 cells take a few milliseconds.
@@ -68,54 +73,38 @@ class Vocabulary:
         self.key_ids: dict[str, int] = {}
         self.gap_ids: dict[str, int] = {"": 0}
         self.gap_strings: list[str] = [""]
+        self._strengths: list[int] = []
 
-    def _raw(self, raw: str) -> int:
-        rid = self.raw_ids.get(raw)
-        if rid is None:
-            rid = len(self.raw_key)
-            self.raw_ids[raw] = rid
-            key = token_key(raw)
-            kid = self.key_ids.get(key)
-            if kid is None:
-                kid = self.key_ids[key] = len(self.key_ids)
-            self.raw_key.append(kid)
-        return rid
-
-    def _gap(self, gap: str) -> int:
-        gid = self.gap_ids.get(gap)
-        if gid is None:
-            gid = self.gap_ids[gap] = len(self.gap_strings)
-            self.gap_strings.append(gap)
-        return gid
+    def break_strength(self, tokens: Tokens) -> list[int]:
+        """For each gap: 2 for a paragraph break, 1 for a line break, 0 otherwise."""
+        strengths = self._strengths
+        if len(strengths) < len(self.gap_strings):
+            for g in self.gap_strings[len(strengths):]:
+                nl = g.count("\n") + g.count("\r") - g.count("\r\n") + g.count("\f")
+                strengths.append(2 if nl >= 2 else nl)
+        return [strengths[g] for g in tokens.gaps]
 
     def tokenize(self, text: str) -> Tokens:
-        starts: list[int] = []
-        ends: list[int] = []
-        raws: list[int] = []
-        gaps: list[int] = []
+        """Cut ``text`` into tokens and gaps in one C-level split; intern everything to ints."""
+        parts = _SPLIT_RE.split(text)
+        offsets = list(accumulate(map(len, parts), initial=0))
+        tok_strs = parts[1::2]
+        gap_strs = parts[0::2]
         raw_ids = self.raw_ids
+        known = len(raw_ids)
+        raws = [raw_ids.setdefault(r, len(raw_ids)) for r in tok_strs]
+        if len(raw_ids) > known:
+            key_ids = self.key_ids
+            for raw in islice(raw_ids, known, None):
+                self.raw_key.append(key_ids.setdefault(token_key(raw), len(key_ids)))
         gap_ids = self.gap_ids
-        prev = 0
-        for m in TOKEN_RE.finditer(text):
-            s, e = m.span()
-            raw = m.group()
-            rid = raw_ids.get(raw)
-            if rid is None:
-                rid = self._raw(raw)
-            raws.append(rid)
-            if s == prev:
-                gaps.append(0)
-            else:
-                gap = text[prev:s]
-                gid = gap_ids.get(gap)
-                gaps.append(gid if gid is not None else self._gap(gap))
-            starts.append(s)
-            ends.append(e)
-            prev = e
-        gaps.append(self._gap(text[prev:]))
+        known = len(gap_ids)
+        gaps = [gap_ids.setdefault(g, len(gap_ids)) for g in gap_strs]
+        if len(gap_ids) > known:
+            self.gap_strings.extend(islice(gap_ids, known, None))
         raw_key = self.raw_key
         keys = [raw_key[r] for r in raws]
-        return Tokens(text, starts, ends, keys, raws, gaps)
+        return Tokens(text, offsets[1:-1:2], offsets[2::2], keys, raws, gaps)
 
 
 Block = tuple[int, int, int]
@@ -229,6 +218,51 @@ def _fine(
     for op in Indel.opcodes(a[alo:ahi], b[blo:bhi]):
         if op.tag == "equal":
             out.append((alo + op.src_start, blo + op.dest_start, op.src_end - op.src_start))
+
+
+def slide(
+    blocks: list[Block],
+    a: Sequence[int],
+    b: Sequence[int],
+    strength_a: Sequence[int],
+    strength_b: Sequence[int],
+) -> list[Block]:
+    """Shift each pure insertion or deletion to sit on line or paragraph boundaries.
+
+    A deleted stretch that starts with the token it is followed by can slide
+    ("x. [4 ... provinces.] 5" or "x[. 4 ... provinces]. 5"); like git's
+    heuristics, the position whose bounding gaps hold the strongest breaks
+    (``strength_*[i]``: of the gap before token ``i``) wins.
+    """
+    out = list(blocks)
+    for k in range(len(out) - 1):
+        i, j, n = out[k]
+        i2, j2, n2 = out[k + 1]
+        if n == 0 or n2 == 0:
+            continue
+        if j + n == j2 and i + n < i2:  # deletion from A
+            seq, strength, s, e = a, strength_a, i + n, i2
+        elif i + n == i2 and j + n < j2:  # insertion in B
+            seq, strength, s, e = b, strength_b, j + n, j2
+        else:
+            continue
+        left = 0
+        while left < n - 1 and seq[s - left - 1] == seq[e - left - 1]:
+            left += 1
+        right = 0
+        while right < n2 - 1 and seq[s + right] == seq[e + right]:
+            right += 1
+        if not left and not right:
+            continue
+        best, best_score = 0, strength[s] + strength[e]
+        for shift in range(-left, right + 1):
+            score = strength[s + shift] + strength[e + shift]
+            if score > best_score:
+                best, best_score = shift, score
+        if best:
+            out[k] = (i, j, n + best)
+            out[k + 1] = (i2 + best, j2 + best, n2 - best)
+    return out
 
 
 def similarity_from_blocks(blocks: Sequence[Block], na: int, nb: int) -> float:

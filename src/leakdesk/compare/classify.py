@@ -232,6 +232,10 @@ def classify(a: str, b: str, ctx: PairContext, a0: int = 0, b0: int = 0) -> Verd
 def verdict_of(comps: list[Component]) -> Verdict:
     if not comps:
         comps = [Component("whitespace", False, "the copies differ here")]
+    if len(comps) == 1:
+        c = comps[0]
+        reason = c.reason if not c.noise or "noise" in c.reason else f"{c.reason} (noise)"
+        return Verdict(c.kind, c.noise, reason, (c.kind,))
     deliberate = [c for c in comps if not c.noise]
     pool = deliberate or comps
     primary = min(pool, key=lambda c: _PRIORITY.get(c.kind, 99))
@@ -296,9 +300,10 @@ def _visible(
             comps.append(comp)
     x, y = collapse_space(sa), collapse_space(sb)
     if x == y:
-        if collapse_space(ha) != ha or collapse_space(hb) != hb:
-            if _WS_RE.sub(" ", ha).strip() != _WS_RE.sub(" ", hb).strip():
-                comps.append(_spacing(ha, hb, ctx))
+        if (collapse_space(ha) != ha or collapse_space(hb) != hb) and (
+            _WS_RE.sub(" ", ha).strip() != _WS_RE.sub(" ", hb).strip()
+        ):
+            comps.append(_spacing(ha, hb, ctx))
         return comps or [Component("spelling", False, "the same letters in another form")]
     fx, fy = fold_typography(x), fold_typography(y)
     if fx == fy:
@@ -387,10 +392,10 @@ def _insertion(
 ) -> Component:
     if _WS_RE.sub("", va):
         kind, text, side = "deletion", va, ctx.name_a
-        furniture, start, end = ctx.furniture_a, a0, a0 + la
+        furniture, start = ctx.furniture_a, a0
     else:
         kind, text, side = "insertion", vb, ctx.name_b
-        furniture, start, end = ctx.furniture_b, b0, b0 + lb
+        furniture, start = ctx.furniture_b, b0
     stripped = text.strip()
     lead = len(text) - len(text.lstrip())
     s0 = start + lead

@@ -38,6 +38,7 @@ copies are for ``leakdesk audit`` to find.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,6 +50,7 @@ from ..textutil import make_visible
 from .model import Position, Variant
 from .normalize import HYPHEN_BREAK_RE, apply_edits, canonical_text, count_newlines
 
+_WORD_RE = regex.compile(r"[\p{L}\p{M}\p{N}]+")
 _INLINE_WS_RE = regex.compile(r"[^\S\n]+")
 _SINGLE_NL_RE = regex.compile(r"(?<=\S)[^\S\n]*\n[^\S\n]*(?=\S)")
 
@@ -117,12 +119,12 @@ class Consensus:
 def neutral_form(text: str) -> str:
     """The canonical form of one variant: what any copy's variant here normalises to."""
     s = HYPHEN_BREAK_RE.sub("", text)
-    s = canonical_text(s)[0]
+    s = str(canonical_text(s)[0])
     # one space for any run of spaces and single line breaks; a paragraph break stays
     if "\n" in s:
         parts = regex.split(r"[^\S\n]*\n[^\S\n]*\n\s*", s)
         return "\n\n".join(_INLINE_WS_RE.sub(" ", p.replace("\n", " ")) for p in parts)
-    return _INLINE_WS_RE.sub(" ", s)
+    return str(_INLINE_WS_RE.sub(" ", s))
 
 
 def build_consensus(
@@ -141,8 +143,7 @@ def build_consensus(
     from . import compare_documents
 
     result = compare_documents(docs, names=names, force=force, moves=False)
-    return consensus_of(result.names, [d.text for d in docs], result.positions,
-                        noise_counts=[0] + [len(p.noise) for p in result.pairs], reflow=reflow)
+    return consensus_of(result.names, [d.text for d in docs], result.positions, reflow=reflow)
 
 
 def consensus_of(
@@ -150,12 +151,12 @@ def consensus_of(
     texts: Sequence[str],
     positions: Sequence[Position],
     *,
-    noise_counts: Sequence[int] | None = None,
     reflow: bool | None = None,
 ) -> Consensus:
+    """The consensus from varying positions already found (see :func:`build_consensus`)."""
     ref = names[0]
     ref_text = texts[0]
-    noise_rank = dict(zip(names, noise_counts or [0] * len(names), strict=True))
+    freq: Counter[str] | None = None
     pieces: list[str] = []
     pos = 0
     length = 0
@@ -178,7 +179,9 @@ def consensus_of(
             neutralized += 1
             flag = False
         elif p.noise:
-            best = _noise_choice(p, noise_rank)
+            if freq is None:
+                freq = Counter(w.casefold() for t in texts for w in _WORD_RE.findall(t))
+            best = _noise_choice(p, freq, ref)
             chosen = neutral_form(best.text)
             noise += 1
             flag = False
@@ -207,10 +210,21 @@ def consensus_of(
     return Consensus(text, flags, list(names), len(positions), neutralized, noise, do_reflow)
 
 
-def _noise_choice(p: Position, noise_rank: dict[str, int]) -> Variant:
+def _noise_choice(p: Position, freq: Counter[str], ref: str) -> Variant:
+    """The variant a noisy position most likely had before the noise.
+
+    A majority among three or more copies; otherwise the variant whose rarest
+    word is the most common in all the copies (an OCR slip like "rnodern" is
+    rare, the word it garbled is not), the reference's on a tie.
+    """
     if len(p.spans) > 2:
         top = max(len(v.copies) for v in p.variants)
         majority = [v for v in p.variants if len(v.copies) == top]
         if len(majority) == 1:
             return majority[0]
-    return min(p.variants, key=lambda v: min(noise_rank.get(c, 0) for c in v.copies))
+
+    def score(v: Variant) -> tuple[int, bool]:
+        words = [w.casefold() for w in _WORD_RE.findall(v.text)]
+        return (min((freq[w] for w in words), default=0), ref in v.copies)
+
+    return max(p.variants, key=score)

@@ -8,12 +8,50 @@ copy's ``Document.text``.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
+
+import regex
 
 from ..document import Document
 from ..textutil import make_visible
 from .classify import DELIBERATE, NOISE
+
+#: Characters :func:`leakdesk.textutil.make_visible` rewrites (all but plain text).
+_NEEDS_MARKING = regex.compile(
+    r"[[\p{Zs}\p{Cc}\p{Cf}\p{Co}\p{Cs}\p{Cn}\p{Zl}\p{Zp}\uFE00-\uFE0F\U000E0100-\U000E01EF]--[ \t]]",
+    regex.V1,
+)
+
+
+def visible(text: str, newline: str = "⏎") -> str:
+    """:func:`~leakdesk.textutil.make_visible`, fast on the plain text that most spans are."""
+    if text.isascii() and text.isprintable():
+        return text
+    if len(text) <= 4:
+        return _visible_short(text, newline)
+    return str(_NEEDS_MARKING.sub(lambda m: make_visible(m.group(), newline=newline), text))
+
+
+@lru_cache(maxsize=4096)
+def _visible_short(text: str, newline: str) -> str:
+    return str(_NEEDS_MARKING.sub(lambda m: make_visible(m.group(), newline=newline), text))
+
+
+_LINE_END_RE = regex.compile(r"\r\n|\r|\n")
+
+
+class LineIndex:
+    """Line and column of code-point offsets (lines end at ``\\n``, ``\\r\\n`` or ``\\r``)."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0, *(m.end() for m in _LINE_END_RE.finditer(text))]
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        i = bisect.bisect_right(self.starts, offset) - 1
+        return i + 1, offset - self.starts[i] + 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,18 +62,16 @@ class Span:
     end: int
     text: str
 
-    def to_json(self, doc: Document | None = None) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "text": self.text,
-            "start": self.start,
-            "end": self.end,
-            "visible": make_visible(self.text),
-        }
+    def to_json(self, doc: Document | None = None, lines: LineIndex | None = None) -> dict[str, Any]:
+        data: dict[str, Any] = {"text": self.text, "start": self.start, "end": self.end}
+        shown = visible(self.text)
+        if shown != self.text:
+            data["visible"] = shown
         if doc is not None:
-            line, col = doc.line_col(self.start)
+            line, col = (lines or LineIndex(doc.text)).line_col(self.start)
             data["line"] = line
             data["column"] = col
-            if doc.segments:
+            if len(doc.segments) > 1 or (doc.segments and doc.segments[0].part != "body"):
                 loc = doc.location(self.start, self.end)
                 if loc.part != "body":
                     data["part"] = loc.part
@@ -70,30 +106,27 @@ class Difference:
 
     def to_json(
         self, doc_a: Document | None = None, doc_b: Document | None = None,
-        name_a: str = "a", name_b: str = "b",
+        lines: tuple[LineIndex, LineIndex] | None = None,
     ) -> dict[str, Any]:
+        la, lb = lines if lines is not None else (None, None)
         data: dict[str, Any] = {
             "kind": self.kind,
-            "a": self.a.to_json(doc_a),
-            "b": self.b.to_json(doc_b),
+            "a": self.a.to_json(doc_a, la),
+            "b": self.b.to_json(doc_b, lb),
             "assessment": self.assessment,
             "noise": self.noise,
             "reason": self.reason,
-            "components": list(self.components),
         }
-        if doc_a is not None and doc_b is not None:
+        if len(self.components) > 1:
+            data["components"] = list(self.components)
+        if doc_a is not None and doc_b is not None and not self.noise:
+            # noise (thousands of re-wrapped lines in a scan) goes without context
             data["context"] = {
                 "a": context_of(doc_a.text, self.a.start, self.a.end),
                 "b": context_of(doc_b.text, self.b.start, self.b.end),
             }
         if self.move is not None:
             data["move"] = self.move
-        if self.a.text != self.b.text:
-            data["variants"] = [
-                {"text": self.a.text, "copies": [name_a]},
-                {"text": self.b.text, "copies": [name_b]},
-            ]
-            data["groups"] = [[name_a], [name_b]]
         return data
 
 
@@ -104,8 +137,8 @@ def context_of(text: str, start: int, end: int, width: int = 40) -> dict[str, st
     before = text[lo:start]
     after = text[end:hi]
     return {
-        "before": ("…" if lo > 0 else "") + make_visible(before, newline="⏎"),
-        "after": make_visible(after, newline="⏎") + ("…" if hi < len(text) else ""),
+        "before": ("…" if lo > 0 else "") + visible(before),
+        "after": visible(after) + ("…" if hi < len(text) else ""),
     }
 
 
@@ -120,7 +153,7 @@ class Variant:
     def to_json(self) -> dict[str, Any]:
         return {
             "text": self.text,
-            "visible": make_visible(self.text),
+            "visible": visible(self.text),
             "copies": list(self.copies),
             "spans": {k: {"start": s.start, "end": s.end} for k, s in self.spans.items()},
         }
@@ -141,7 +174,11 @@ class Position:
     def assessment(self) -> str:
         return NOISE if self.noise else DELIBERATE
 
-    def to_json(self, names: list[str], docs: dict[str, Document]) -> dict[str, Any]:
+    def to_json(
+        self, names: list[str], docs: dict[str, Document],
+        lines: dict[str, LineIndex] | None = None,
+    ) -> dict[str, Any]:
+        lines = lines or {}
         ref = names[0]
         a = self.spans[ref]
         other = next(
@@ -150,15 +187,15 @@ class Position:
         b = self.spans[other]
         return {
             "kind": self.kind,
-            "a": a.to_json(docs.get(ref)),
-            "b": b.to_json(docs.get(other)),
+            "a": a.to_json(docs.get(ref), lines.get(ref)),
+            "b": b.to_json(docs.get(other), lines.get(other)),
             "b_copy": other,
             "assessment": self.assessment,
             "noise": self.noise,
             "reason": self.reason,
             "components": list(self.components),
             "context": context_of(docs[ref].text, a.start, a.end) if ref in docs else {},
-            "spans": {n: s.to_json(docs.get(n)) for n, s in self.spans.items()},
+            "spans": {n: s.to_json(docs.get(n), lines.get(n)) for n, s in self.spans.items()},
             "variants": [v.to_json() for v in self.variants],
             "groups": [list(v.copies) for v in self.variants],
         }

@@ -47,59 +47,58 @@ def positions(names: Sequence[str], texts: Sequence[str], pairs: Sequence[PairRe
     """Varying positions over the reference copy ``names[0]``; ``pairs[k]`` is copy 0 vs k+1."""
     items: list[tuple[int, int, int, int]] = []  # (a0, a1, pair index, edit index)
     for p, pair in enumerate(pairs):
-        for n, e in enumerate(pair.edits):
-            items.append((e.a0, e.a1, p, n))
+        for n, ed in enumerate(pair.edits):
+            items.append((ed.a0, ed.a1, p, n))
     items.sort(key=lambda t: (t[0], t[1]))
     clusters: list[tuple[int, int, list[tuple[int, int]]]] = []
     for a0, a1, p, n in items:
         if clusters:
-            s, e, members = clusters[-1]
-            if _overlap(a0, a1, s, e) or (a0 == s and a1 == e):
-                clusters[-1] = (s, max(e, a1), [*members, (p, n)])
+            c0, c1, members = clusters[-1]
+            if _overlap(a0, a1, c0, c1):
+                clusters[-1] = (c0, max(c1, a1), [*members, (p, n)])
                 continue
         clusters.append((a0, a1, [(p, n)]))
     shifts = [_Shift(pair.edits) for pair in pairs]
     ref_text = texts[0]
     out: list[Position] = []
-    for s, e, members in clusters:
-        spans: dict[str, Span] = {names[0]: Span(s, e, ref_text[s:e])}
+    for c0, c1, members in clusters:
+        spans: dict[str, Span] = {names[0]: Span(c0, c1, ref_text[c0:c1])}
         comps: list[Component] = []
         by_pair: dict[int, list[Edit]] = {}
         for p, n in members:
             by_pair.setdefault(p, []).append(pairs[p].edits[n])
-        for p, pair in enumerate(pairs):
+        for p in range(len(pairs)):
             name = names[p + 1]
             mine = by_pair.get(p)
             if not mine:
-                b0 = shifts[p](s)
-                b1 = b0 + (e - s)
+                b0 = shifts[p](c0)
+                b1 = b0 + (c1 - c0)
             else:
                 first, last = mine[0], mine[-1]
-                b0 = first.b0 - (first.a0 - s)
-                b1 = last.b1 + (e - last.a1)
+                b0 = first.b0 - (first.a0 - c0)
+                b1 = last.b1 + (c1 - last.a1)
                 for ed in mine:
-                    v = ed.verdict
-                    if v is None:
-                        continue
-                    for kind in v.components or (v.kind,):
-                        comps.append(Component(kind, v.noise, v.reason))
+                    verdict = ed.verdict
+                    if verdict is not None:
+                        for kind in verdict.components or (verdict.kind,):
+                            comps.append(Component(kind, verdict.noise, verdict.reason))
                     if ed.move is not None:
                         comps.append(Component("move", False, f"text moved in {name}"))
             spans[name] = Span(b0, b1, texts[p + 1][b0:b1])
         variants: list[Variant] = []
         for name, sp in spans.items():
-            for v in variants:
-                if v.text == sp.text:
-                    v.copies.append(name)
-                    v.spans[name] = sp
+            for var in variants:
+                if var.text == sp.text:
+                    var.copies.append(name)
+                    var.spans[name] = sp
                     break
             else:
                 variants.append(Variant(sp.text, [name], {name: sp}))
         if len(variants) < 2:
             continue
-        verdict = verdict_of(_dedupe(comps))
-        out.append(Position(verdict.kind, verdict.noise, verdict.reason, spans, variants,
-                            verdict.components))
+        overall = verdict_of(_dedupe(comps))
+        out.append(Position(overall.kind, overall.noise, overall.reason, spans, variants,
+                            overall.components))
     return out
 
 

@@ -111,7 +111,7 @@ def is_invisible(ch: str) -> bool:
 
 
 def strip_invisible(text: str) -> str:
-    return INVISIBLE_RE.sub("", text)
+    return str(INVISIBLE_RE.sub("", text))
 
 
 @lru_cache(maxsize=200_000)
@@ -148,7 +148,7 @@ def script_of(ch: str) -> str:
 
 def skeleton(text: str) -> str:
     """Homoglyphs and compatibility forms mapped to Latin; invisibles dropped; ASCII untouched."""
-    s = INVISIBLE_RE.sub("", text)
+    s: str = INVISIBLE_RE.sub("", text)
     if s.isascii():
         return s
     out = []
@@ -203,9 +203,8 @@ def furniture_lines(text: str, *, min_repeats: int = 3, max_len: int = 100) -> l
     counts = Counter(masked)
     out = []
     for (start, end, s), mk in zip(lines, masked, strict=True):
-        if counts[mk] >= min_repeats and (len(s) >= 2 or counts[mk] >= 2 * min_repeats):
-            out.append((start, end))
-        elif _PAGE_NO_RE.match(s) and counts[mk] >= 2:
+        repeated = counts[mk] >= min_repeats and (len(s) >= 2 or counts[mk] >= 2 * min_repeats)
+        if repeated or (_PAGE_NO_RE.match(s) and counts[mk] >= 2):
             out.append((start, end))
     return out
 
@@ -323,11 +322,11 @@ def apply_edits(text: str, edits: Iterable[tuple[int, int, str]]) -> tuple[str, 
 
 _CANON_RE = regex.compile(
     rf"(?P<inv>[{INVISIBLE_CLASS}]+)"
-    r"|(?P<trail>[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+(?=\r\n|[\n\r\f]|\Z))"
+    r"|(?P<trail>[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+(?=\r\n|[\n\r\f]))"
     r"|(?P<multi>(?<=\S)[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]{2,})"
     r"|(?P<odd>[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000])"
     r"|(?P<crlf>\r\n?)"
-    r"|(?P<hy>[\u2010\u2011\u2012\u2212])"
+    r"|(?P<hy>[\u2010\u2011\u2012\u2013\u2014\u2015\u2212])"
     r"|(?P<q1>[\u2018\u2019\u201a\u201b\u02bc])"
     r"|(?P<q2>[\u201c\u201d\u201e\u201f])"
     r"|(?P<compat>[\ufb00-\ufb06\uff01-\uff5e]|[\U0001D400-\U0001D7FF])"
@@ -341,7 +340,7 @@ def canonical_text(text: str) -> tuple[str, OffsetMap]:
     Removes invisible characters and trailing spaces, collapses runs of spaces
     inside a line to one space and unusual spaces to ASCII spaces, writes line
     ends as ``\\n``, straight quotes and ASCII hyphens for their typographic
-    variants, Latin letters for homoglyphs that sit in Latin words, and NFKC for
+    variants (dashes included), Latin letters for homoglyphs that sit in Latin words, and NFKC for
     ligatures and full-width forms.  Returns the text and a map from original
     offsets to offsets in it.
     """

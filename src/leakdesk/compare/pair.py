@@ -11,10 +11,11 @@ then found among the blocks, and each place is classified
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..document import Document
-from .align import Tokens, matching_blocks, similarity_from_blocks
+from .align import Tokens, matching_blocks, similarity_from_blocks, slide
 from .classify import PairContext, PairProfile, Verdict, classify, profile_pair
 from .model import Difference, Span
 from .moves import MIN_TOKENS, Stretch, find_moves
@@ -120,7 +121,7 @@ def edit_script(
     pi, pj = ilo - 1, jlo - 1
     for i, j, n in [*blocks, (ihi, jhi, 0)]:
         if i == pi + 1 and j == pj + 1:
-            at_edge = inner and (i == ilo or i == ihi)
+            at_edge = inner and i in (ilo, ihi)
             if not at_edge and ga[i] != gb[j]:
                 a0, a1 = ta.gap_span(i)
                 b0, b1 = tb.gap_span(j)
@@ -158,9 +159,12 @@ def compare_pair(
     name_b: str = "B",
     *,
     moves: bool = True,
+    strength: Callable[[Tokens], list[int]] | None = None,
 ) -> PairResult:
     """Align two tokenized copies and classify every difference."""
     blocks = matching_blocks(ta.keys, tb.keys)
+    if strength is not None:
+        blocks = slide(blocks, ta.keys, tb.keys, strength(ta), strength(tb))
     similarity = similarity_from_blocks(blocks, len(ta), len(tb))
     edits = edit_script(ta, tb, blocks)
     text_a, text_b = ta.text, tb.text
@@ -174,8 +178,16 @@ def compare_pair(
         IntervalSet(furniture_lines(text_a)), IntervalSet(furniture_lines(text_b)),
         name_a, name_b,
     )
+    gap_cache: dict[tuple[str, str], Verdict] = {}
     for e in edits:
-        e.verdict = classify(text_a[e.a0:e.a1], text_b[e.b0:e.b1], ctx, e.a0, e.b0)
+        ta_, tb_ = text_a[e.a0:e.a1], text_b[e.b0:e.b1]
+        if e.origin == "gap":  # whitespace only: the verdict depends on the texts alone
+            v = gap_cache.get((ta_, tb_))
+            if v is None:
+                v = gap_cache[(ta_, tb_)] = classify(ta_, tb_, ctx, e.a0, e.b0)
+            e.verdict = v
+        else:
+            e.verdict = classify(ta_, tb_, ctx, e.a0, e.b0)
 
     result = PairResult(name_a, name_b, doc_a, doc_b, similarity, profile, edits)
     result.differences = _differences(ta, tb, edits, ctx, moves)

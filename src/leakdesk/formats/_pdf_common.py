@@ -122,17 +122,32 @@ class OpenedPdf:
 def open_pike(path: Path | Any, options: ReadOptions, label: Path) -> tuple[pikepdf.Pdf, list[str]]:
     """Open with pikepdf; return the Pdf and qpdf's repair warnings."""
     try:
-        pdf = pikepdf.open(path, password=options.password or "", suppress_warnings=True)
+        pdf = open_quietly(path, options.password)
     except pikepdf.PasswordError:
         if options.password:
             raise EncryptedInput("encrypted, and the password given is wrong", label) from None
         raise EncryptedInput("encrypted; pass --password", label) from None
     except pikepdf.PdfError as exc:
-        raise InputError(f"not a readable PDF, damaged beyond repair ({short_error(exc)})",
-                         label) from None
+        text = short_error(exc)
+        if "loop detected" in text.lower():
+            raise InputError("the page tree loops back on itself (a damaged or hostile file)",
+                             label) from None
+        raise InputError(f"not a readable PDF, damaged beyond repair ({text})", label) from None
     except (OSError, ValueError, RuntimeError) as exc:
         raise InputError(f"not a readable PDF ({short_error(exc)})", label) from None
     return pdf, list(pdf.get_warnings())
+
+
+def open_quietly(path: Path | Any, password: str | None) -> pikepdf.Pdf:
+    """Open with pikepdf, giving the password only if the file needs one."""
+    try:
+        return pikepdf.open(path, suppress_warnings=True)
+    except pikepdf.PasswordError:
+        if not password:
+            raise
+    if hasattr(path, "seek"):
+        path.seek(0)
+    return pikepdf.open(path, password=password, suppress_warnings=True)
 
 
 def count_pages(pdf: pikepdf.Pdf, label: Path) -> int:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import ctypes
 import io
 import math
+import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -104,16 +105,88 @@ def _paint(page: pdfium.PdfPage, rects: list[tuple[float, ...]],
         pdfium_c.FPDFPage_InsertObject(page.raw, obj)
 
 
-def _encode(img: Image.Image) -> tuple[bytes, str]:
-    """JPEG bytes of ``img`` (grayscale when the page has no colour) and its colour space."""
-    small = img.reduce(8) if min(img.size) >= 64 else img
-    r, g, b = small.split()
-    gray = r.tobytes() == g.tobytes() == b.tobytes()
-    if gray:
-        img = img.convert("L")
+def _encode(img: Image.Image) -> tuple[bytes, str, str]:
+    """``(data, colour space, filter)`` for a page image.
+
+    Gray pages are stored losslessly (Flate: text pages compress well and stay
+    sharp); pages in colour as JPEG.
+    """
+    if img.mode == "RGB":
+        small = img.reduce(8) if min(img.size) >= 64 else img
+        r, g, b = small.split()
+        if r.tobytes() == g.tobytes() == b.tobytes():
+            img = img.convert("L")
+    if img.mode == "L":
+        return zlib.compress(img.tobytes(), 3), "/DeviceGray", "/FlateDecode"
     buf = io.BytesIO()
-    img.save(buf, "JPEG", quality=JPEG_QUALITY, optimize=False)
-    return buf.getvalue(), "/DeviceGray" if gray else "/DeviceRGB"
+    img.convert("RGB").save(buf, "JPEG", quality=JPEG_QUALITY, optimize=False)
+    return buf.getvalue(), "/DeviceRGB", "/DCTDecode"
+
+
+class _ImagePdf:
+    """Pages of pixels assembled by qpdf (pikepdf); nothing but the images."""
+
+    def __init__(self) -> None:
+        self.pdf = pikepdf.new()
+
+    def add(self, img: Image.Image, wpt: float, hpt: float, words: list[Any]) -> None:
+        data, space, filt = _encode(img)
+        image = pikepdf.Stream(self.pdf, data)
+        image.Type = pikepdf.Name.XObject
+        image.Subtype = pikepdf.Name.Image
+        image.Width, image.Height = img.width, img.height
+        image.ColorSpace = pikepdf.Name(space)
+        image.BitsPerComponent = 8
+        image.Filter = pikepdf.Name(filt)
+        content = f"q {wpt:.4f} 0 0 {hpt:.4f} 0 0 cm /Im0 Do Q".encode()
+        page = pikepdf.Dictionary(
+            Type=pikepdf.Name.Page,
+            MediaBox=[0, 0, round(wpt, 4), round(hpt, 4)],
+            Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=image)),
+            Contents=pikepdf.Stream(self.pdf, content),
+        )
+        self.pdf.pages.append(pikepdf.Page(page))
+
+    def save(self, out: Path) -> None:
+        self.pdf.save(out, deterministic_id=True, compress_streams=True,
+                      stream_decode_level=pikepdf.StreamDecodeLevel.none,
+                      object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        self.pdf.close()
+
+
+class _ImagePdfWithText:
+    """Pages of pixels with tesseract's words as invisible text (render mode 3), by fpdf2."""
+
+    def __init__(self) -> None:
+        from fpdf import FPDF
+
+        from ._pdf_rebuild import font_path
+
+        self.pdf = FPDF(unit="pt")
+        self.pdf.set_auto_page_break(False)
+        self.pdf.add_font("Body", "", str(font_path()))
+
+    def add(self, img: Image.Image, wpt: float, hpt: float, words: list[Any]) -> None:
+        from fpdf.enums import TextMode
+
+        pdf = self.pdf
+        pdf.add_page(format=(wpt, hpt))
+        pdf.image(img, x=0, y=0, w=wpt, h=hpt)
+        pdf.text_mode = TextMode.INVISIBLE
+        k = wpt / img.width  # points per pixel
+        for w in words:
+            size = max(1.0, w.height * k * 0.9)
+            pdf.set_font("Body", size=size)
+            natural = pdf.get_string_width(w.text) or 1.0
+            pdf.set_stretching(max(10.0, min(500.0, 100.0 * w.width * k / natural)))
+            pdf.text(w.left * k, (w.top + w.height) * k, w.text)
+        pdf.set_stretching(100.0)
+        pdf.text_mode = TextMode.FILL
+
+    def save(self, out: Path) -> None:
+        from ._pdf_rebuild import _finish
+
+        _finish(bytes(self.pdf.output()), out)
 
 
 def raster(doc: Document, plan: CleanPlan, pages: list[PageText], out: Path,
@@ -127,7 +200,7 @@ def raster(doc: Document, plan: CleanPlan, pages: list[PageText], out: Path,
         src = pdfium.PdfDocument(doc.path, password=options.password)
     except pdfium.PdfiumError as exc:
         raise InputError(f"cannot render ({exc})", doc.path) from None
-    rendered: list[tuple[bytes, str, int, int, float, float, list[Any]]] = []
+    writer: _ImagePdf | _ImagePdfWithText = _ImagePdfWithText() if want_ocr else _ImagePdf()
     reduced: list[int] = []
     ocr_words = 0
     try:
@@ -155,24 +228,22 @@ def raster(doc: Document, plan: CleanPlan, pages: list[PageText], out: Path,
                     if width * scale < 1 or height * scale < 1:
                         raise LimitExceeded(f"page {pt.number} is too small to render", doc.path)
                     bitmap = page.render(scale=scale, draw_annots=False, may_draw_forms=False,
-                                         rev_byteorder=True)
-                    img = bitmap.to_pil().convert("RGB")
-                    bitmap.close()
+                                         rev_byteorder=True, grayscale=not pt.colour)
+                    img = bitmap.to_pil()
                 finally:
                     page.close()
                 words: list[Any] = []
                 if want_ocr:
                     words = _ocr(img, tmp, round(scale * 72), doc.path)
                     ocr_words += len(words)
-                data, space = _encode(img)
-                rendered.append((data, space, img.width, img.height, img.width / scale * 1.0,
-                                 img.height / scale * 1.0, words))
+                writer.add(img, width, height, words)
+                del img, bitmap
     finally:
         src.close()
-    _write(rendered, out, want_ocr)
+    writer.save(out)
     actions = [
-        f"rendered {len(pages)} page(s) to pixels at {dpi} dpi (JPEG, quality {JPEG_QUALITY}) "
-        "into a new image-only PDF with no metadata",
+        f"rendered {len(pages)} page(s) to pixels at {dpi} dpi into a new image-only PDF with "
+        f"no metadata (gray pages lossless, colour pages JPEG quality {JPEG_QUALITY})",
         f"painted over {painted} removed or replaced span(s) before rendering",
         "did not draw annotations or form fields",
     ]
@@ -224,56 +295,3 @@ def _ocr(img: Image.Image, tmp: Path, dpi: int, path: Path) -> list[Any]:
         return list(tesseract.ocr_words(png, dpi=dpi, doc_path=path))
     finally:
         png.unlink(missing_ok=True)
-
-
-def _write(rendered: list[tuple[bytes, str, int, int, float, float, list[Any]]], out: Path,
-           ocr: bool) -> None:
-    if ocr:
-        _write_with_text(rendered, out)
-        return
-    pdf = pikepdf.new()
-    for data, space, wpx, hpx, wpt, hpt, _words in rendered:
-        image = pikepdf.Stream(pdf, data)
-        image.Type = pikepdf.Name.XObject
-        image.Subtype = pikepdf.Name.Image
-        image.Width, image.Height = wpx, hpx
-        image.ColorSpace = pikepdf.Name(space)
-        image.BitsPerComponent = 8
-        image.Filter = pikepdf.Name.DCTDecode
-        content = f"q {wpt:.4f} 0 0 {hpt:.4f} 0 0 cm /Im0 Do Q".encode()
-        page = pikepdf.Dictionary(
-            Type=pikepdf.Name.Page,
-            MediaBox=[0, 0, round(wpt, 4), round(hpt, 4)],
-            Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=image)),
-            Contents=pikepdf.Stream(pdf, content),
-        )
-        pdf.pages.append(pikepdf.Page(page))
-    pdf.save(out, deterministic_id=True, compress_streams=True,
-             object_stream_mode=pikepdf.ObjectStreamMode.generate)
-
-
-def _write_with_text(rendered: list[tuple[bytes, str, int, int, float, float, list[Any]]],
-                     out: Path) -> None:
-    """Pages of pixels with tesseract's words as invisible text (render mode 3)."""
-    from fpdf import FPDF
-    from fpdf.enums import TextMode
-
-    from ._pdf_rebuild import _finish, font_path
-
-    pdf = FPDF(unit="pt")
-    pdf.set_auto_page_break(False)
-    pdf.add_font("Body", "", str(font_path()))
-    for data, _space, wpx, _hpx, wpt, hpt, words in rendered:
-        pdf.add_page(format=(wpt, hpt))
-        pdf.image(io.BytesIO(data), x=0, y=0, w=wpt, h=hpt)
-        pdf.text_mode = TextMode.INVISIBLE
-        k = wpt / wpx  # points per pixel
-        for w in words:
-            size = max(1.0, w.height * k * 0.9)
-            pdf.set_font("Body", size=size)
-            natural = pdf.get_string_width(w.text) or 1.0
-            pdf.set_stretching(max(10.0, min(500.0, 100.0 * w.width * k / natural)))
-            pdf.text(w.left * k, (w.top + w.height) * k, w.text)
-        pdf.set_stretching(100.0)
-        pdf.text_mode = TextMode.FILL
-    _finish(bytes(pdf.output()), out)

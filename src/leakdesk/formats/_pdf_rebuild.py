@@ -22,14 +22,20 @@ import io
 import os
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pikepdf
 
 from ..document import Document
 from ..errors import UsageError
+from ._pdf_text import PageText
 from .base import CleanResult, ReadOptions
+
+if TYPE_CHECKING:
+    from ..sanitize.plan import CleanPlan
 
 #: Where the bundled font is looked for, in order (``LEAKDESK_PDF_FONT`` first).
 FONT_CANDIDATES: tuple[str, ...] = (
@@ -72,12 +78,14 @@ def font_coverage(path: Path) -> frozenset[int]:
         return frozenset(tt.getBestCmap().keys())
 
 
-def clean_body_pages(doc: Document, plan: object, soft_by_page: dict[int, list[int]]) -> list[
-        tuple[int, str]]:
-    """``(page, clean text)`` for each body segment, soft breaks marked with :data:`SOFT`."""
-    from ..sanitize.plan import CleanPlan, Edit, apply_edits
+def clean_body_pages(doc: Document, plan: CleanPlan,
+                     soft_by_page: dict[int, list[int]]) -> list[tuple[int, str]]:
+    """``(page, clean text)`` for each body segment, soft breaks marked with :data:`SOFT`.
 
-    assert isinstance(plan, CleanPlan)
+    Edits are clipped to each segment as :meth:`CleanPlan.clean_span` does.
+    """
+    from ..sanitize.plan import Edit, apply_edits
+
     out: list[tuple[int, str]] = []
     for seg in doc.iter_parts("body"):
         chars = list(doc.text[seg.start:seg.end])
@@ -119,23 +127,21 @@ class _Chars:
         self.dropped = 0
 
     def __call__(self, text: str) -> str:
-        if all(ord(c) in self.coverage for c in text):
+        if text.isprintable() and all(ord(c) in self.coverage for c in text):
             return text
         out = []
         for c in text:
-            if ord(c) in self.coverage:
+            if unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn"):
+                self.dropped += 1  # controls, format characters (zero-width...), unassigned
+            elif ord(c) in self.coverage:
                 out.append(c)
-                continue
-            cat = unicodedata.category(c)
-            if cat in ("Cc", "Cf", "Cs", "Co", "Cn") or c in "\ufeff":
-                self.dropped += 1
-                continue
-            self.missing[c] = self.missing.get(c, 0) + 1
-            out.append(self.replacement)
+            else:
+                self.missing[c] = self.missing.get(c, 0) + 1
+                out.append(self.replacement)
         return "".join(out)
 
 
-def rebuild(doc: Document, plan: object, pages: list, out: Path,  # type: ignore[type-arg]
+def rebuild(doc: Document, plan: CleanPlan, pages: list[PageText], out: Path,
             options: ReadOptions) -> CleanResult:
     """Write the rebuilt PDF to ``out`` (see the module docstring)."""
     from fpdf import FPDF
@@ -195,11 +201,9 @@ def rebuild(doc: Document, plan: object, pages: list, out: Path,  # type: ignore
     data = bytes(pdf.output())
     _finish(data, out)
 
-    from ._pdf_text import PageText
-
-    dropped_images = sum(p.images for p in pages if isinstance(p, PageText))
-    hidden = sum(len(p.hidden) for p in pages if isinstance(p, PageText))
-    no_text = [p.number for p in pages if isinstance(p, PageText) and not p.body]
+    dropped_images = sum(p.images for p in pages)
+    hidden = sum(len(p.hidden) for p in pages)
+    no_text = [p.number for p in pages if not p.body]
     actions = [
         f"typeset {n_paras} paragraph(s) from {len(per_page)} page(s) of sanitized body text "
         f"into a new PDF of {out_pages} page(s), reflowed in DejaVu Sans {FONT_SIZE:g} pt",
@@ -231,9 +235,8 @@ def rebuild(doc: Document, plan: object, pages: list, out: Path,  # type: ignore
                               "font": fpath.name, "missing_glyphs": sum(chars.missing.values())})
 
 
-def _wrap(line: str, width: float, measure: object, space: float) -> list[str]:
+def _wrap(line: str, width: float, measure: Callable[[str], float], space: float) -> list[str]:
     """Greedy word wrap of one hard line; words wider than the line are split."""
-    assert callable(measure)
     out: list[str] = []
     cur: list[str] = []
     cur_w = 0.0

@@ -20,7 +20,7 @@ import pikepdf
 import pypdfium2 as pdfium
 
 from ..errors import LeakdeskError
-from ._pdf_common import Deadline
+from ._pdf_common import Deadline, open_quietly
 from ._pdf_traces import HIGH, Trace, clip, scan_structure
 
 _EOF = re.compile(rb"startxref\s+(\d+)\s*%%EOF")
@@ -68,7 +68,7 @@ def _normal(text: str) -> str:
 
 
 def _open_earlier(data: bytes, password: str | None) -> tuple[pikepdf.Pdf, pdfium.PdfDocument]:
-    pike = pikepdf.open(io.BytesIO(data), password=password or "", suppress_warnings=True)
+    pike = open_quietly(io.BytesIO(data), password)
     try:
         doc = pdfium.PdfDocument(data, password=password)
     except pdfium.PdfiumError:

@@ -80,6 +80,8 @@ class PageText:
     #: Page size in points, as displayed (rotation applied).
     width: float = 612.0
     height: float = 792.0
+    #: False when everything on the page is black, white or gray (raster renders in gray).
+    colour: bool = True
 
     def raw_ranges(self, start: int, end: int) -> list[tuple[int, int]]:
         """Raw character ranges covering body offsets ``[start, end)``."""
@@ -174,6 +176,20 @@ def _layer_names(obj: Any) -> list[str]:
     return names
 
 
+def _gray(rgba: tuple[int, int, int, int]) -> bool:
+    return rgba[0] == rgba[1] == rgba[2]
+
+
+def _image_in_colour(obj: Any, page: pdfium.PdfPage) -> bool:
+    meta = pdfium_c.FPDF_IMAGEOBJ_METADATA()
+    if not pdfium_c.FPDFImageObj_GetImageMetadata(obj, page.raw, meta):
+        return True
+    if meta.bits_per_pixel == 1:
+        return False
+    return meta.colorspace not in (pdfium_c.FPDF_COLORSPACE_DEVICEGRAY,
+                                   pdfium_c.FPDF_COLORSPACE_CALGRAY)
+
+
 def _inside(inner: Box, outer: Box, tol: float = 0.0) -> bool:
     return (inner[0] >= outer[0] - tol and inner[1] >= outer[1] - tol
             and inner[2] <= outer[2] + tol and inner[3] <= outer[3] + tol)
@@ -196,13 +212,23 @@ def _area(box: Box) -> float:
 
 
 def _colour_name(rgb: tuple[int, int, int] | None) -> str:
+    """How a cover is named in messages, with its article."""
     if rgb is None:
-        return "image"
+        return "an image"
     if max(rgb) < 64:
-        return "black box"
+        return "a black box"
     if min(rgb) > 235:
-        return "white box"
-    return "filled box (#{:02x}{:02x}{:02x})".format(*rgb)
+        return "a white box"
+    return "a filled box (#{:02x}{:02x}{:02x})".format(*rgb)
+
+
+def _hides(rgb: tuple[int, int, int]) -> bool:
+    """A filled box of this colour drawn over text is a redaction or a white-out.
+
+    Light colours (yellow, pale green...) are left out: highlighters draw those
+    over text with a blend mode that keeps the text visible.
+    """
+    return max(rgb) < 100 or min(rgb) > 235
 
 
 def _page_box(page: pdfium.PdfPage) -> Box:
@@ -249,6 +275,7 @@ def analyse_page(
     covers: list[_Cover] = []
     big_images: list[Box] = []
     images = 0
+    colourful = False
     text_handles: list[tuple[int, Any, tuple[float, ...], list[Any]]] = []
     for z, obj, mat, forms in _walk_objects(page):
         kind = pdfium_c.FPDFPageObj_GetType(obj)
@@ -256,18 +283,25 @@ def analyse_page(
             text_handles.append((z, obj, mat, forms))
         elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
             images += 1
+            colourful = colourful or _image_in_colour(obj, page)
             box = _transform(_bounds(obj), mat) if forms else _bounds(obj)
             covers.append(_Cover(z, box, "image", None))
             if _area(box) >= SCAN_SHARE * page_area:
                 big_images.append(box)
-        elif kind == pdfium_c.FPDF_PAGEOBJ_PATH and not forms:
+        elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
             fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
             pdfium_c.FPDFPath_GetDrawMode(obj, fill_mode, stroke)
-            if fill_mode.value == 0 or pdfium_c.FPDFPath_CountSegments(obj) > 12:
-                continue
             r, g, b, a = _colour(pdfium_c.FPDFPageObj_GetFillColor, obj)
+            if not colourful:
+                colourful = (fill_mode.value != 0 and not r == g == b) or (
+                    bool(stroke.value) and not _gray(_colour(pdfium_c.FPDFPageObj_GetStrokeColor,
+                                                             obj)))
+            if forms or fill_mode.value == 0 or pdfium_c.FPDFPath_CountSegments(obj) > 12:
+                continue
             if a >= 200:
                 covers.append(_Cover(z, _bounds(obj), "box", (r, g, b)))
+        elif kind == pdfium_c.FPDF_PAGEOBJ_SHADING:
+            colourful = True
     top_z = 1 << 30
     for box in redactions:
         covers.append(_Cover(top_z, box, "redaction annotation", None))
@@ -282,6 +316,7 @@ def analyse_page(
         colour = _colour(pdfium_c.FPDFPageObj_GetFillColor, obj)
         if mode in (1, 5):
             colour = _colour(pdfium_c.FPDFPageObj_GetStrokeColor, obj)
+        colourful = colourful or (mode not in (3, 7) and not _gray(colour))
         size = ctypes.c_float(0.0)
         pdfium_c.FPDFTextObj_GetFontSize(obj, size)
         scale = matrix_scale(*_matrix(obj)[:4])
@@ -332,7 +367,7 @@ def analyse_page(
     width, height = page.get_size()
     return PageText(number, raw, body, pieces, soft, hidden, n, images,
                     ocr_layer=bool(big_images) and _has_mode3(text_handles),
-                    width=width, height=height)
+                    width=width, height=height, colour=colourful)
 
 
 def _has_mode3(handles: list[tuple[int, Any, tuple[float, ...], list[Any]]]) -> bool:
@@ -392,10 +427,17 @@ def _classify_chars(
             cls[i] = "offpage"
             continue
         for cover in reversed(covers):
-            if cover.z > info.z and _inside(box, cover.box, 1.5):
+            if cover.z <= info.z:
+                continue
+            if cover.kind == "redaction annotation":
+                hit = _contains(cover.box, center)  # drawn by hand over the text
+            else:
+                hit = _inside(box, cover.box, 1.5) and (cover.colour is None
+                                                        or _hides(cover.colour))
+            if hit:
                 cls[i] = "covered"
                 details[i] = {"cover": _colour_name(cover.colour) if cover.kind == "box"
-                              else cover.kind}
+                              else "an image" if cover.kind == "image" else cover.kind}
                 break
     # spaces and generated characters between two hidden characters of one kind
     # belong to the run

@@ -479,11 +479,13 @@ class _Scanner:
         if not hexes:
             return
         value = " ".join(dict.fromkeys(hexes))
+        # The value stays out of the Document text: a hex string means nothing to the
+        # text detectors, and every PDF writer (leakdesk's too) makes a fresh one.
         self.add("pdf-id", "metadata", HIGH,
                  f"The file identifier (trailer /ID) is {clip(value, 80)}. It is made when the "
                  "file is first saved and kept by later saves, so it can be matched against the "
                  "original file on the computer this copy came from.",
-                 "metadata", None, value, "/ID", {"id": hexes})
+                 "metadata", None, None, "/ID", {"id": hexes})
 
     def xmp(self, stream: Any, where: str, page: int | None, source: str) -> None:
         if not isinstance(stream, pikepdf.Stream):

@@ -524,14 +524,9 @@ class _Extract:
                     "shown in the document but travels with it.",
                     span=(start, end), evidence={"part": part})
                 continue
-            what = {"header": "a header", "footer": "a footer", "footnote": "footnotes or endnotes"}[kind]
-            # no text span: this only says where text is; the text itself is audited
-            self.traces.add(
-                f"{kind}s" if kind != "footnote" else "notes", "structure", Severity.LOW,
-                f"The document has {what} ({part}); its text is audited with the body and "
-                "sanitize edits it the same way.",
-                part=kind, evidence={"part": part, "characters": end - start},
-                action=Action.REVIEW)
+            # headers, footers and notes are ordinary text: their parts show in the report's
+            # "parts", and the text detectors name what they hold
+            self.meta.setdefault("parts", {})[kind] = self.meta.get("parts", {}).get(kind, 0) + 1
 
     def _report_comments(self, comments: list[dict[str, Any]]) -> None:
         authors: dict[str, dict[str, Any]] = {}
@@ -1174,6 +1169,18 @@ class Adapter(FormatAdapter):
     def residue_streams(self, path: Path, options: ReadOptions) -> Iterator[tuple[str, bytes]]:
         yield from O.zip_residue_streams(Path(path), options)
 
+    def revision_count(self, path: Path, options: ReadOptions) -> int:
+        """1 plus the tracked changes (insertions, deletions, moves, formatting changes)
+        left in any part: a clean copy has exactly one revision."""
+        tags = {*_REV_KINDS, *_REV_MARKERS}
+        n = 0
+        with SafeZip(Path(path), options.limits, what="DOCX") as z, O.guard(Path(path), "DOCX"):
+            pkg = OpcPackage(z, Path(path))
+            for part in pkg.parts:
+                if part.lower().endswith(".xml") and not part.lower().startswith("customxml/"):
+                    n += sum(1 for el in pkg.xml(part).iter() if el.tag in tags)
+        return 1 + n
+
     def independent_text(self, path: Path, options: ReadOptions) -> str:
         return O.zip_independent_text(
             Path(path), options,
@@ -1194,8 +1201,16 @@ def _clean(ex: _Extract, plan: CleanPlan, out: Path, options: ReadOptions) -> Cl
         rw.note(f"applied {len(edits)} text edit(s) inside the runs ({changed} run text(s) changed)")
     text_parts = {tp.name for tp in ex.text_parts if tp.kind not in ("comment", "glossary")}
     revisions = comments = hidden = 0
+    fallbacks = 0
     for part in sorted(text_parts):
         root = rw.tree(part)
+        # alternate renderings (mc:Fallback) repeat text that was read and edited once, in
+        # mc:Choice; they go, so no unedited copy survives
+        for fb in list(root.iter(MC_FALLBACK)):
+            if fb.getparent() is not None and any(
+                    O.local_name(c.tag) == "Choice" for c in fb.getparent()):
+                O.remove_keep_tail(fb)
+                fallbacks += 1
         revisions += _accept_revisions(root)
         comments += _remove_comments(root)
         hidden += _remove_hidden(root, ex.styles)
@@ -1207,6 +1222,9 @@ def _clean(ex: _Extract, plan: CleanPlan, out: Path, options: ReadOptions) -> Cl
         rw.note("removed the comments, their anchors and their authors")
     if hidden:
         rw.note(f"removed {hidden} run(s) of hidden text")
+    if fallbacks:
+        rw.note(f"removed {fallbacks} fallback rendering(s) of drawings (mc:Fallback), which "
+                "repeat text")
     if fields:
         rw.note(f"replaced {fields} identifying field(s) by their (edited) result text")
     attrs = elements = 0

@@ -33,7 +33,14 @@ import pikepdf
 from ..document import Action, Document, DocumentBuilder, Finding, Location, Severity
 from ..errors import InputError, LeakdeskError, LimitExceeded, UsageError
 from ..fsutil import private_tempdir
-from ._pdf_common import Deadline, OpenedPdf, open_pdf, short_error, time_limit
+from ._pdf_common import (
+    Deadline,
+    OpenedPdf,
+    open_pdf,
+    open_quietly,
+    short_error,
+    time_limit,
+)
 from ._pdf_text import HiddenRun, PageText, analyse_page
 from ._pdf_traces import Attachment, Trace, clip, read_stream_bounded, scan_structure
 from .base import CleanResult, FormatAdapter, ReadOptions
@@ -53,11 +60,11 @@ HIDDEN_MESSAGES: dict[str, tuple[str, str, str]] = {
         "sees can carry a mark that singles out this copy."),
     "same-colour": (
         "pdf-covered-text", "redaction",
-        "Text drawn on a {cover} in the same colour (a failed redaction) on page {page}: "
+        "Text drawn on {cover} in the same colour (a failed redaction) on page {page}: "
         "'{text}'. It looks blacked out, but the text is in the file and can be copied out."),
     "covered": (
         "pdf-covered-text", "redaction",
-        "Text under a {cover} on page {page}: '{text}'. A failed redaction: the box hides it on "
+        "Text under {cover} on page {page}: '{text}'. A failed redaction: the box hides it on "
         "screen, but the text is still in the file and anyone can copy it out."),
     "offpage": (
         "pdf-offpage-text", "hidden",
@@ -232,7 +239,7 @@ class Adapter(FormatAdapter):
         path = Path(path)
         yield "file", path.read_bytes()
         try:
-            pdf = pikepdf.open(path, password=options.password or "", suppress_warnings=True)
+            pdf = open_quietly(path, options.password)
         except pikepdf.PdfError as exc:
             raise InputError(f"cannot re-open the output ({short_error(exc)})", path) from None
         with pdf:
@@ -312,7 +319,7 @@ def build_document(path: Path, pages: list[PageText], traces: list[Trace],
     findings: list[Finding] = []
     for start, end, run, number in hidden_spans:
         detector, category, template = HIDDEN_MESSAGES[run.kind]
-        fields = {"page": number, "text": clip(run.text), "cover": "box", "size_pt": "<1",
+        fields = {"page": number, "text": clip(run.text), "cover": "a box", "size_pt": "<1",
                   "layer": "?", **run.detail}
         message = template.format(**fields)
         if run.detail.get("cover") == "redaction annotation":
@@ -408,11 +415,16 @@ def pdfminer_text(path: Path, options: ReadOptions) -> str:
         def __init__(self, rsrc: PDFResourceManager) -> None:
             super().__init__(rsrc)
             self.parts: list[str] = []
+            self.maps: dict[int, tuple[Any, dict[int, str]]] = {}
 
         def render_string(self, textstate: Any, seq: Any, ncs: Any, graphicstate: Any) -> None:
             font = textstate.font
             if font is None:
                 return
+            held = self.maps.get(id(font))
+            if held is None or held[0] is not font:
+                held = self.maps[id(font)] = (font, {})
+            cache = held[1]
             chars: list[str] = []
             for item in seq:
                 if isinstance(item, int | float):
@@ -420,10 +432,14 @@ def pdfminer_text(path: Path, options: ReadOptions) -> str:
                         chars.append(" ")
                     continue
                 for cid in font.decode(item):
-                    try:
-                        chars.append(font.to_unichr(cid))
-                    except (PDFUnicodeNotDefined, KeyError, ValueError):
-                        chars.append("\ufffd")
+                    char = cache.get(cid)
+                    if char is None:
+                        try:
+                            char = font.to_unichr(cid)
+                        except (PDFUnicodeNotDefined, KeyError, ValueError):
+                            char = "\ufffd"
+                        cache[cid] = char
+                    chars.append(char)
             self.parts.append("".join(chars))
             self.parts.append("\n")
 

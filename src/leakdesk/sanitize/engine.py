@@ -48,6 +48,7 @@ from .chars import (
     homoglyph_words,
     intended_for_span,
     invisible_replacement,
+    map_homoglyphs,
     strip_invisible,
     word_bounds,
 )
@@ -356,15 +357,28 @@ def _split_at_segments(doc: Document, e: _E) -> list[_E]:
     cuts = sorted({e.start, e.end, *(s.start for s in segs), *(s.end for s in segs)})
     cuts = [c for c in cuts if e.start <= c <= e.end]
     pieces: list[_E] = []
+    aligned = e.kind == "normalize" and len(e.replacement) == e.end - e.start
     for a, b in itertools.pairwise(cuts):
         if b <= a:
             continue
-        repl = e.replacement if not pieces else ""
+        if aligned:  # a letter-for-letter mapping splits letter for letter
+            repl = e.replacement[a - e.start : b - e.start]
+        else:
+            repl = e.replacement if not pieces else ""
         pieces.append(_E(a, b, repl, e.kind, e.findings, e.whole_line, e.members))
     return pieces
 
 
 # -- after the edits: words joined by a removal ------------------------------------------
+
+
+def _drop_buried_insertions(edits: list[_E]) -> list[_E]:
+    """Drop insertions (empty spans) inside another edit: nothing is left to insert into."""
+    spans = _Coverage((e.start, e.end) for e in edits if e.end > e.start)
+    return [
+        e for e in edits
+        if e.end > e.start or not (spans.covers(e.start) and spans.covers(e.start - 1))
+    ]
 
 
 def _keeps(policy: Policy, category: str) -> bool:
@@ -418,27 +432,35 @@ def _rejoined_homoglyphs(
             return os_ + (c - cs), c
         return (oe, ce) if end_side else (os_, cs)
 
-    absorbed: set[int] = set()
-    added: list[_E] = []
+    # the original and clean extent of each word, merged where they share an edit
+    regions: list[list[int]] = []  # [a, b, ca, cb]
     for h in words:
         a, ca = to_orig(h.start, False)
         b, cb = to_orig(h.end, True)
-        if b <= a or protected.overlaps(a, b):
+        if b < a or (b > a and protected.overlaps(a, b)):
             continue
+        if regions and (a < regions[-1][1] or a == b == regions[-1][1]):
+            r = regions[-1]
+            r[1], r[3] = max(r[1], b), max(r[3], cb)
+        else:
+            regions.append([a, b, ca, cb])
+    absorbed: set[int] = set()
+    added: list[_E] = []
+    for a, b, ca, cb in regions:
         inner = [i for i, e in enumerate(final) if a <= e.start and e.end <= b and i not in absorbed]
-        if not inner:
-            continue  # an untouched word: the safety net already handled it
-        region = clean[ca:cb]
-        repl = clean_replacement(region[: h.start - ca] + h.intended + region[h.end - ca :])
+        if a == b and not inner:
+            continue
+        repl = clean_replacement(clean[ca:cb])
+        found = homoglyph_words(clean[ca:cb])
         f = _synth(
             doc,
             "sanitize.safety-net",
             "homoglyph",
-            "A removal joined two parts of a word into a mixed-script word: mapped.",
+            "Mixed-script word left by a removal (a joined or partly removed word): mapped.",
             a,
             b,
             Action.NORMALIZE,
-            evidence={"script": h.script, "foreign": list(h.foreign)},
+            evidence={"foreign": sorted({u for h in found for u in h.foreign})},
         )
         inner_findings = [g for i in inner for g in final[i].findings]
         kinds = {final[i].kind for i in inner}
@@ -567,57 +589,6 @@ def build_plan(
                 decisions.append(Decision(f, ed.kind, ed.whole_line, "propagate"))
                 cov = _Coverage([(e.start, e.end) for e in destroy])
 
-    # 4. safety net
-    if policy.safety_net:
-        cov = _Coverage([(e.start, e.end) for e in destroy + normal] + protected)
-        inv_rule = policy.categories.get("invisible")
-        if inv_rule is None or inv_rule.action not in ("keep", "review"):
-            run: list[int] = []
-            positions = [
-                m.start() for m in INVISIBLE_RE.finditer(text) if not cov.covers(m.start())
-            ]
-            for p in [*positions, -2]:
-                if run and p == run[-1] + 1:
-                    run.append(p)
-                    continue
-                if run:
-                    a, b = run[0], run[-1] + 1
-                    repl = "".join(invisible_replacement(ch) for ch in text[a:b])
-                    f = _synth(
-                        doc,
-                        "sanitize.safety-net",
-                        "invisible",
-                        "Invisible or unusual character that no detector reported: "
-                        "deleted or made a plain space.",
-                        a,
-                        b,
-                        Action.NORMALIZE,
-                        evidence={"code_points": [f"U+{ord(c):04X}" for c in text[a:b]]},
-                    )
-                    normal.append(_E(a, b, repl, "normalize", [f]))
-                    decisions.append(Decision(f, "normalize", reason="safety_net"))
-                run = [p]
-        hg_rule = policy.categories.get("homoglyph")
-        if hg_rule is None or hg_rule.action not in ("keep", "review"):
-            for h in homoglyph_words(text):
-                if cov.overlaps(h.start, h.end):
-                    continue
-                f = _synth(
-                    doc,
-                    "sanitize.safety-net",
-                    "homoglyph",
-                    f"Mixed-script word ({', '.join(h.foreign)} in a {h.script.title()} word) "
-                    "that no detector reported: mapped to the intended letters.",
-                    h.start,
-                    h.end,
-                    Action.NORMALIZE,
-                    evidence={"script": h.script, "foreign": list(h.foreign)},
-                )
-                normal.append(_E(h.start, h.end, h.intended, "normalize", [f]))
-                decisions.append(Decision(f, "normalize", reason="safety_net"))
-        for ne in normal:
-            ne.replacement = clean_replacement(ne.replacement)
-
     # 5. whole lines
     starts = doc.line_starts
     lines: set[int] = set()
@@ -657,6 +628,63 @@ def build_plan(
         destroy = _merge_destroy(text, destroy + widen, placeholder)
     normal = _merge_normalizations(text, normal)
 
+    # 4. safety net (after the overlaps are resolved, so nothing it adds is dropped)
+    if policy.safety_net:
+        if not _keeps(policy, "homoglyph"):
+            cov = _Coverage([(e.start, e.end) for e in destroy + normal] + protected)
+            for h in homoglyph_words(text):
+                if cov.overlaps(h.start, h.end):
+                    continue  # partly edited words are mapped after the edits (below)
+                f = _synth(
+                    doc,
+                    "sanitize.safety-net",
+                    "homoglyph",
+                    f"Mixed-script word ({', '.join(h.foreign)} in a {h.script.title()} word) "
+                    "that no detector reported: mapped to the intended letters.",
+                    h.start,
+                    h.end,
+                    Action.NORMALIZE,
+                    evidence={"script": h.script, "foreign": list(h.foreign)},
+                )
+                normal.append(_E(h.start, h.end, h.intended, "normalize", [f]))
+                decisions.append(Decision(f, "normalize", reason="safety_net"))
+        if not _keeps(policy, "invisible"):
+            cov = _Coverage([(e.start, e.end) for e in destroy + normal] + protected)
+            run: list[int] = []
+            positions = [
+                m.start() for m in INVISIBLE_RE.finditer(text) if not cov.covers(m.start())
+            ]
+            for p in [*positions, -2]:
+                if run and p == run[-1] + 1:
+                    run.append(p)
+                    continue
+                if run:
+                    a, b = run[0], run[-1] + 1
+                    repl = "".join(invisible_replacement(ch) for ch in text[a:b])
+                    f = _synth(
+                        doc,
+                        "sanitize.safety-net",
+                        "invisible",
+                        "Invisible or unusual character that no detector reported: "
+                        "deleted or made a plain space.",
+                        a,
+                        b,
+                        Action.NORMALIZE,
+                        evidence={"code_points": [f"U+{ord(c):04X}" for c in text[a:b]]},
+                    )
+                    normal.append(_E(a, b, repl, "normalize", [f]))
+                    decisions.append(Decision(f, "normalize", reason="safety_net"))
+                run = [p]
+        normal.sort(key=lambda e: (e.start, e.end))
+    if policy.safety_net:
+        # a detector's replacement (or a merged one) must not bring a mark back
+        strip_inv, map_hg = not _keeps(policy, "invisible"), not _keeps(policy, "homoglyph")
+        for ne in normal:
+            if strip_inv:
+                ne.replacement = strip_invisible(ne.replacement)
+            if map_hg:
+                ne.replacement = map_homoglyphs(ne.replacement)
+
     # 7. segments, then tidy spaces around inline removals
     pieces: list[_E] = []
     for ed in destroy:
@@ -670,13 +698,22 @@ def build_plan(
                 lo = max(lo, pieces[i - 1].end)
             if i + 1 < len(pieces):
                 hi = min(hi, pieces[i + 1].start)
+            for ne in normal:  # never eat into a normalization
+                if ne.end <= ed.start:
+                    lo = max(lo, ne.end)
+                elif ne.start >= ed.end:
+                    hi = min(hi, ne.start)
             _tidy_inline_removal(doc, ed, lo, hi)
     normal, _w, _c = _resolve_normalizations(text, normal, pieces)
 
-    final = sorted(pieces + normal, key=lambda e: (e.start, e.end))
-    if policy.safety_net and not (hg_rule_keeps := _keeps(policy, "homoglyph")):
-        final = _rejoined_homoglyphs(doc, final, _Coverage(protected), decisions)
-    del hg_rule_keeps
+    final = _drop_buried_insertions(sorted(pieces + normal, key=lambda e: (e.start, e.end)))
+    if policy.safety_net and not _keeps(policy, "homoglyph"):
+        for _ in range(3):
+            before = len(decisions)
+            final = _rejoined_homoglyphs(doc, final, _Coverage(protected), decisions)
+            if len(decisions) == before:
+                break
+    final = _drop_buried_insertions([piece for e in final for piece in _split_at_segments(doc, e)])
     edits = [
         Edit(e.start, e.end, e.replacement, e.findings[0], tuple(e.findings[1:]), e.kind)
         for e in final

@@ -1,0 +1,139 @@
+"""Bad PDFs: one clear line, exit 2, no traceback, no output, and a bounded time."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from leakdesk.errors import LimitExceeded
+from leakdesk.formats import Limits, ReadOptions, read_document
+from tests.conftest import run_cli
+from tests.pdf.make_fixtures import _raw_pdf, make_plain
+
+
+def _refused(path: Path, tmp_path: Path, expect: str, *extra: str, seconds: float = 10.0) -> None:
+    """audit and sanitize both refuse ``path`` with one line naming it."""
+    for cmd in ("audit", "sanitize"):
+        out = tmp_path / f"{cmd}-out.pdf"
+        args = [cmd, path, *extra] + (["-o", str(out)] if cmd == "sanitize" else [])
+        t0 = time.monotonic()
+        r = run_cli(*args)
+        elapsed = time.monotonic() - t0
+        assert r.code == 2, (cmd, r.code, r.err, r.out)
+        lines = r.err.strip().splitlines()
+        assert len(lines) == 1, r.err
+        assert lines[0].startswith("leakdesk: ") and str(path) in lines[0]
+        assert expect in lines[0], lines[0]
+        assert "Traceback" not in r.err and "internal error" not in r.err
+        assert elapsed < seconds, f"{cmd} took {elapsed:.1f} s"
+        assert not out.exists()
+        assert not list(tmp_path.glob(".leakdesk-*")), "a partial output was left behind"
+
+
+def test_encrypted_needs_password(pdf_fixtures: dict[str, Path], tmp_path: Path) -> None:
+    _refused(pdf_fixtures["encrypted.pdf"], tmp_path, "encrypted; pass --password")
+
+
+def test_encrypted_wrong_password(pdf_fixtures: dict[str, Path], tmp_path: Path) -> None:
+    _refused(pdf_fixtures["encrypted.pdf"], tmp_path, "password given is wrong",
+             "--password", "nope")
+
+
+def test_encrypted_right_password_reads(pdf_fixtures: dict[str, Path]) -> None:
+    r = run_cli("audit", pdf_fixtures["encrypted.pdf"], "--password", "s3cret", "--format", "json")
+    assert r.code in (0, 1), r.err
+    assert r.json()["documents"][0]["characters"] > 100
+
+
+def test_truncated(pdf_fixtures: dict[str, Path], tmp_path: Path) -> None:
+    _refused(pdf_fixtures["truncated.pdf"], tmp_path, "damaged")
+
+
+def test_corrupt(pdf_fixtures: dict[str, Path], tmp_path: Path) -> None:
+    _refused(pdf_fixtures["corrupt.pdf"], tmp_path, "not a readable PDF")
+
+
+def test_header_only(tmp_path: Path) -> None:
+    p = tmp_path / "header.pdf"
+    p.write_bytes(b"%PDF-1.7\n")
+    _refused(p, tmp_path, "not a readable PDF")
+
+
+def test_repairable_damage_is_read(pdf_fixtures: dict[str, Path]) -> None:
+    """A broken cross-reference table is rebuilt by qpdf: the file is read, and says so."""
+    doc = read_document(pdf_fixtures["xref-damaged.pdf"], ReadOptions())
+    assert doc.meta["repaired"] and doc.meta["pages"] == 2
+    assert any(f.detector == "pdf-repaired" for f in doc.container_findings)
+    assert len(doc.text) > 500
+
+
+def test_ten_thousand_pages_refused_quickly(pdf_fixtures: dict[str, Path], tmp_path: Path) -> None:
+    _refused(pdf_fixtures["many-pages.pdf"], tmp_path, "10,000 pages, over the 5,000-page limit",
+             seconds=5.0)
+
+
+def test_page_limit_is_configurable(pdf_fixtures: dict[str, Path]) -> None:
+    with pytest.raises(LimitExceeded, match="over the 2-page limit"):
+        read_document(pdf_fixtures["plain.pdf"], ReadOptions(limits=Limits(max_pages=2)))
+
+
+def test_looping_page_tree(pdf_fixtures: dict[str, Path], tmp_path: Path) -> None:
+    _refused(pdf_fixtures["looping-pages.pdf"], tmp_path, "loops", seconds=5.0)
+
+
+def test_looping_objects_are_handled(pdf_fixtures: dict[str, Path], tmp_path: Path) -> None:
+    """Self-referencing arrays, a form drawing itself, a looping outline and field tree."""
+    path = pdf_fixtures["looping-objects.pdf"]
+    t0 = time.monotonic()
+    r = run_cli("audit", path, "--format", "json")
+    assert r.code in (0, 1), r.err
+    assert time.monotonic() - t0 < 10
+    out = tmp_path / "loop-clean.pdf"
+    r = run_cli("sanitize", path, "-o", out)
+    assert r.code == 0, r.err
+    assert out.exists()
+
+
+def test_deeply_nested_forms(tmp_path: Path) -> None:
+    """A chain of 3,000 form XObjects each drawing the next: no RecursionError, no hang."""
+    depth = 3000
+    objs = [
+        b"1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj",
+        b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj",
+        b"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /XObject << /X 5 0 R >> /Font << /F 6 0 R >> >> >> endobj",
+        b"4 0 obj << /Length 47 >> stream\nBT /F 12 Tf 72 700 Td (nested) Tj ET /X Do\nendstream"
+        b" endobj",
+        b"6 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> endobj",
+    ]
+    for i in range(depth):
+        num = 5 if i == 0 else 6 + i
+        nxt = 7 + i
+        body = b"/X Do" if i < depth - 1 else b"BT /F 9 Tf 10 10 Td (deep) Tj ET"
+        objs.append(
+            f"{num} 0 obj << /Type /XObject /Subtype /Form /BBox [0 0 612 792]"
+            f" /Resources << /XObject << /X {nxt} 0 R >> /Font << /F 6 0 R >> >>"
+            f" /Length {len(body)} >> stream\n".encode() + body + b"\nendstream endobj")
+    # object numbers must be sequential for the raw writer: renumber in order
+    objs.sort(key=lambda o: int(o.split(b" ", 1)[0]))
+    path = _raw_pdf(tmp_path / "nested.pdf", objs, root=1)
+    t0 = time.monotonic()
+    r = run_cli("audit", path, "--format", "json")
+    assert r.code in (0, 1, 2), r.err
+    assert "Traceback" not in r.err and "RecursionError" not in r.err
+    assert len(r.err.strip().splitlines()) <= 1
+    assert time.monotonic() - t0 < 20
+
+
+def test_time_limit(tmp_path: Path) -> None:
+    path = make_plain(tmp_path / "plain.pdf", pages=2)
+    with pytest.raises(LimitExceeded, match="time limit"):
+        read_document(path, ReadOptions(limits=Limits(timeout_seconds=0.0)))
+
+
+def test_not_a_pdf_after_all(tmp_path: Path) -> None:
+    p = tmp_path / "fake.pdf"
+    p.write_bytes(b"%PDF-1.4\n" + b"\x00\x01\x02" * 500)
+    _refused(p, tmp_path, "not a readable PDF")
