@@ -73,7 +73,7 @@ def main() -> None:
             for n, fut in enumerate(as_completed(futs), 1):
                 r = fut.result()
                 results.append(r)
-                extra = f" [{r.justified}]" if r.justified else ""
+                extra = f" [{r.justified}]" if r.cls == "refused" else ""
                 print(f"[{n:3}/{len(files)}] {r.cls:<14}{extra} {r.ident}"
                       + (f": {r.reason[:110]}" if r.reason else ""), file=sys.stderr)
     finally:

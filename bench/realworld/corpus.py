@@ -32,7 +32,7 @@ PDF_EXT = {".pdf"}
 OFFICE_EXT = {".docx", ".docm", ".dotx", ".xlsx", ".pptx", ".odt", ".ods", ".odp", ".doc", ".xls",
               ".ppt"}
 IMAGE_EXT = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".gif", ".bmp", ".mpo", ".avif",
-             ".heic"}
+             ".heic", ".svg", ".ppm", ".pgm", ".pbm", ".jp2", ".ico", ".psd"}
 
 
 def kind_of(name: str) -> str:
@@ -87,13 +87,16 @@ _PILLOW_IMAGES = (
     "sugarshack.mpo", "fujifilm.mpo", "sugarshack_bad_mpo_header.jpg",
     "avif/exif.avif", "avif/xmp_tags_orientation.avif",
     "bmp/b/badrle.bmp", "apng/num_plays.png",
+    # formats leakdesk may not read: Netpbm, JPEG 2000, ICO, PSD
+    "hopper.ppm", "hopper_8bit_plain.ppm", "hopper_1bit.pbm", "hopper_16bit.pgm",
+    "negative_size.ppm", "comment.jp2", "hopper.ico", "hopper.psd",
 )
 
 SOURCES: tuple[Source, ...] = (
     Source("pikepdf", "10.18.0", ("tests/resources/*.pdf", "tests/resources/fuzz/*.pdf",
                                   "tests/resources/pdfa/livecycle.pdf",
                                   "tests/resources/pdfa/fpdf2_occulta.pdf",
-                                  "tests/resources/pdfa/link.pdf"),
+                                  "tests/resources/pdfa/link.pdf", "docs/images/pdfcoords.svg"),
            exclude=("tests/resources/pal-1bit-*.pdf", "tests/resources/congress-gray.pdf",
                     "tests/resources/pike-flate-jp2.pdf", "tests/resources/jbig2global.pdf")),
     Source("pypdf", "7.1.1", (
@@ -122,9 +125,10 @@ SOURCES: tuple[Source, ...] = (
         "tests/resources/hugemono.pdf", "tests/resources/acroform.pdf",
         "tests/resources/baiona_cmyk.jpg", "tests/resources/baiona_alpha.png",
         "tests/resources/baiona_colormapped.png", "tests/resources/typewriter.png",
-        "tests/resources/crom.png",
+        "tests/resources/crom.png", "docs/images/logo.svg", "misc/screencast/demo.svg",
     )),
-    Source("pillow", "13.0.0", tuple(f"Tests/images/{n}" for n in _PILLOW_IMAGES)),
+    Source("pillow", "13.0.0", (*(f"Tests/images/{n}" for n in _PILLOW_IMAGES),
+                                "docs/resources/anchor_horizontal.svg")),
     Source("piexif", "1.1.3", ("tests/images/*",)),
     Source("olefile", "0.47", ("tests/images/*",)),
     Source("python-docx", "1.2.0", (

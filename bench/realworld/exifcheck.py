@@ -127,3 +127,23 @@ def byte_residue(ident: dict[str, list[str]], data: bytes) -> list[str]:
                     s.encode("utf-16-be") in data:
                 hits.append(s)
     return hits
+
+
+def unmentioned(ident: dict[str, list[str]], audit_json: str) -> list[tuple[str, str]]:
+    """Core identifying values (4+ characters, not dates or numbers) that an audit
+    report does not quote anywhere: a heuristic for traces the audit missed."""
+    try:
+        text = json.dumps(json.loads(audit_json), ensure_ascii=False)
+    except json.JSONDecodeError:
+        return []
+    out: list[tuple[str, str]] = []
+    for key, vals in ident.items():
+        tag = key.rpartition(":")[2]
+        if tag not in CORE_TAGS or tag.endswith("Date") or tag == "DateTimeOriginal":
+            continue
+        for s in vals:
+            if len(s) < 4 or re.fullmatch(r"[\d:+\-. TZ/]+", s):
+                continue
+            if s not in text and json.dumps(s, ensure_ascii=False)[1:-1] not in text:
+                out.append((key, s))
+    return out

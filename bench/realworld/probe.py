@@ -26,6 +26,8 @@ def probe(path: Path) -> dict[str, str]:
                 n = len(pdf.pages)
                 for page in pdf.pages[:3]:
                     page.obj.get("/Contents")
+            if n == 0:
+                return {"state": "corrupt", "detail": "pikepdf opens it but it has no pages"}
             return {"state": "ok", "detail": f"pikepdf opens it ({n} pages)"}
         except pikepdf.PasswordError:
             return {"state": "encrypted", "detail": "pikepdf: needs a password"}
@@ -38,6 +40,11 @@ def probe(path: Path) -> dict[str, str]:
                 names = zf.namelist()
             if bad:
                 return {"state": "corrupt", "detail": f"zip member {bad} fails its CRC"}
+            with zipfile.ZipFile(path) as zf:
+                for name in names:
+                    if name.endswith((".xml", ".rels")) and b"<!ENTITY" in zf.read(name)[:4096]:
+                        return {"state": "hostile",
+                                "detail": f"zip member {name} declares XML entities (XXE)"}
             return {"state": "ok", "detail": f"zip with {len(names)} members"}
         except Exception as exc:
             return {"state": "corrupt", "detail": f"zipfile: {type(exc).__name__}: {str(exc)[:120]}"}
@@ -53,6 +60,17 @@ def probe(path: Path) -> dict[str, str]:
         if "EncryptionInfo" in streams:
             return {"state": "encrypted", "detail": "OLE EncryptionInfo: password-protected Office"}
         return {"state": "ok", "detail": "OLE2 file (old binary Office format)"}
+    if b"<svg" in path.read_bytes()[:65536]:
+        from lxml import etree
+
+        try:
+            parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+            root = etree.parse(str(path), parser).getroot()
+        except etree.XMLSyntaxError as exc:
+            return {"state": "corrupt", "detail": f"lxml: {str(exc)[:120]}"}
+        if etree.QName(root).localname == "svg":
+            return {"state": "ok", "detail": f"lxml parses it ({sum(1 for _ in root.iter())} "
+                                             "nodes, root <svg>)"}
     from PIL import Image
 
     try:
@@ -69,6 +87,9 @@ def probe(path: Path) -> dict[str, str]:
     try:
         with Image.open(path) as im:
             im.load()
+            for i in range(1, min(int(getattr(im, "n_frames", 1) or 1), 50)):
+                im.seek(i)
+                im.load()
             return {"state": "ok", "detail": f"Pillow loads it ({im.format} {im.mode} {im.size})"}
     except Image.DecompressionBombError as exc:
         return {"state": "hostile", "detail": f"Pillow: decompression bomb ({str(exc)[:80]})"}

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -168,6 +169,9 @@ class Result:
     notes: list[str] = field(default_factory=list)
 
 
+_MASKED = re.compile(r"could not parse: \w+(Error|Exception)\b")
+
+
 def _error_text(run: Run) -> str:
     lines = run.stderr_lines
     return lines[-1] if lines else ""
@@ -231,6 +235,12 @@ def check_file(cf: CorpusFile, workdir: Path, timeout: float = 120) -> Result:
 
     before = exifcheck.exiftool(path)
     r.ident_before = exifcheck.identifying(before)
+    if audit.code in (0, 1):
+        missed = exifcheck.unmentioned(r.ident_before, audit.stdout)
+        if missed:
+            r.notes.append("audit does not mention: " + "; ".join(
+                f"{k}={v[:40]!r}" for k, v in missed[:4]) +
+                (f" (+{len(missed) - 4} more)" if len(missed) > 4 else ""))
     if san.code == 0 and out.is_file():
         after = exifcheck.exiftool(out)
         r.leaks = exifcheck.leaks(before, after)
@@ -260,11 +270,19 @@ def check_file(cf: CorpusFile, workdir: Path, timeout: float = 120) -> Result:
             r.justified = "unjustified"
         if san.code == 3:
             r.justified = "unjustified"
+        if _MASKED.search(msg):
+            r.notes.insert(0, "masked exception: an unexpected Python exception in the reader, "
+                              "turned into a one-line error by the sandbox")
+            if r.justified == "justified":
+                r.notes.insert(0, "the file is damaged, but the reader failed on a bug, "
+                                  "not on a check")
 
     if problems:
         order = {c: i for i, c in enumerate(CLASSES)}
         problems.sort(key=lambda p: order[p[0]])
         r.cls, r.reason = problems[0]
+        if r.cls != "refused":
+            r.justified = ""
         r.notes.extend(f"also {c}: {m}" for c, m in problems[1:])
     else:
         r.cls = "ok-clean"

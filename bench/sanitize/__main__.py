@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -38,9 +39,9 @@ HERE = Path(__file__).parent
 _IN_PROCESS = """
 import sys, time
 from leakdesk import api
-t = time.perf_counter()
+t, c = time.perf_counter(), time.process_time()
 api.sanitize(sys.argv[1], sys.argv[2], mode=sys.argv[3])
-print(time.perf_counter() - t)
+print(time.perf_counter() - t, time.process_time() - c)
 """
 
 
@@ -62,19 +63,39 @@ def _version(cmd: list[str]) -> str:
         return "not installed"
 
 
-def _timed(run: Callable[[Path], float | None], work: Path, runs: int) -> list[float]:
-    times = []
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+Timing = tuple[float, float] | None
+
+
+def _timed(run: Callable[[Path], Timing], work: Path,
+           runs: int) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU seconds of each run.
+
+    A runner that times itself returns ``(wall, cpu)``; otherwise the CPU time is
+    that of the child processes this benchmark waited for.
+    """
+    times, cpu = [], []
     for i in range(runs):
-        folder = work / f"run-{len(times)}-{i}-{time.monotonic_ns()}"
+        folder = work / f"run-{i}-{time.monotonic_ns()}"
         folder.mkdir()
+        c0 = _children_cpu()
         t0 = time.perf_counter()
         inner = run(folder)
-        times.append(inner if inner is not None else time.perf_counter() - t0)
+        if inner is not None:
+            times.append(inner[0])
+            cpu.append(inner[1])
+        else:
+            times.append(time.perf_counter() - t0)
+            cpu.append(_children_cpu() - c0)
         shutil.rmtree(folder, ignore_errors=True)
-    return times
+    return times, cpu
 
 
-def _leakdesk_cli(src: Path, mode: str, dpi: int) -> Callable[[Path], float | None]:
+def _leakdesk_cli(src: Path, mode: str, dpi: int) -> Callable[[Path], Timing]:
     def run(folder: Path) -> None:
         out = folder / "clean.pdf"
         args = [sys.executable, "-m", "leakdesk", "sanitize", str(src), "-o", str(out),
@@ -93,19 +114,24 @@ def _leakdesk_cli(src: Path, mode: str, dpi: int) -> Callable[[Path], float | No
     return run
 
 
-def _leakdesk_api(src: Path, mode: str) -> Callable[[Path], float | None]:
-    def run(folder: Path) -> float:
+def _leakdesk_api(src: Path, mode: str) -> Callable[[Path], Timing]:
+    """``api.sanitize`` timed inside Python, the PDF read in-process (no sandbox), so that
+    its CPU time counts every step."""
+
+    def run(folder: Path) -> tuple[float, float]:
         out = folder / "clean.pdf"
+        env = dict(os.environ, LEAKDESK_ISOLATION="off")
         proc = subprocess.run([sys.executable, "-c", _IN_PROCESS, str(src), str(out), mode],
-                              capture_output=True, text=True)
+                              capture_output=True, text=True, env=env)
         if proc.returncode != 0:
             raise SystemExit(f"leakdesk api {mode} failed: {proc.stderr[-500:]}")
-        return float(proc.stdout.strip().splitlines()[-1])
+        wall, cpu = proc.stdout.strip().splitlines()[-1].split()
+        return float(wall), float(cpu)
 
     return run
 
 
-def _mat2(src: Path, *flags: str) -> Callable[[Path], float | None]:
+def _mat2(src: Path, *flags: str) -> Callable[[Path], Timing]:
     def run(folder: Path) -> None:
         copy = folder / "doc.pdf"
         shutil.copyfile(src, copy)
@@ -127,36 +153,39 @@ def main() -> None:
     runs = max(1, args.runs)
     have_mat2 = shutil.which("mat2") is not None
 
+    load_start = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     with tempfile.TemporaryDirectory(prefix="bench-sanitize-") as tmp:
         work = Path(tmp)
         src = make_report(work / "report.pdf", args.pages)
         pages = args.pages
-        rows: list[tuple[str, list[float], str]] = []
+        rows: list[tuple[str, list[float], list[float], str]] = []
 
-        def bench(label: str, run: Callable[[Path], float | None], note: str) -> None:
+        def bench(label: str, run: Callable[[Path], Timing], note: str, cpu_ok: bool = True) -> None:
             print(f"{label} ...", flush=True)
-            times = _timed(run, work, runs)
-            rows.append((label, times, note))
+            times, cpu = _timed(run, work, runs)
+            rows.append((label, times, cpu if cpu_ok else [], note))
             med = statistics.median(times)
-            print(f"  median {med:.2f} s  ({pages / med:.1f} pages/s)  runs: "
+            cpu_text = f", CPU {statistics.median(cpu):.2f} s" if cpu_ok else ""
+            print(f"  median {med:.2f} s  ({pages / med:.1f} pages/s){cpu_text}  runs: "
                   + ", ".join(f"{t:.2f}" for t in times), flush=True)
 
         bench("leakdesk sanitize --mode rebuild (command)", _leakdesk_cli(src, "rebuild", args.dpi),
-              "audit + new PDF + residue proof; text kept")
+              "audit (read in the sandbox) + new PDF + residue proof; text kept", cpu_ok=False)
         bench("leakdesk rebuild (in-process api.sanitize)", _leakdesk_api(src, "rebuild"),
-              "same, without interpreter start-up")
+              "same work in one process (no sandbox), no interpreter start-up")
         bench(f"leakdesk sanitize --mode raster, {args.dpi} dpi (command)",
               _leakdesk_cli(src, "raster", args.dpi),
-              "audit + pixels + residue proof; no OCR, text lost")
+              "audit + pixels + residue proof; no OCR, text lost", cpu_ok=False)
         bench("leakdesk raster (in-process api.sanitize)", _leakdesk_api(src, "raster"),
-              "same, without interpreter start-up")
+              "same work in one process (no sandbox), no interpreter start-up")
         if have_mat2:
             bench("mat2 --lightweight", _mat2(src, "--lightweight"),
                   "metadata only; content not cleaned")
             if not args.no_mat2_raster:
                 bench("mat2 (default: raster)", _mat2(src), "pages rasterised; text lost")
 
-    medians = {label: statistics.median(t) for label, t, _ in rows}
+    load_end = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    medians = {label: statistics.median(t) for label, t, _c, _n in rows}
     mat2_raster = medians.get("mat2 (default: raster)")
     date = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
@@ -170,14 +199,21 @@ def main() -> None:
         f"Input: a generated {pages}-page text PDF (reportlab, fixed seed: "
         "bench/sanitize/generate.py), the same file for every tool, in the same run.",
         "",
-        f"Median of {runs} run(s) each; wall-clock time.",
+        f"Median of {runs} run(s) each. Wall-clock time, and CPU time (user + system), which "
+        "other load on the machine disturbs much less: for mat2 the CPU time of its process, "
+        "for the in-process rows that of api.sanitize. The command rows have no CPU figure: "
+        "leakdesk reads the PDF in a sandbox process started by a forkserver, whose CPU time "
+        "the benchmark cannot collect.",
         "",
-        "| tool and mode | median (s) | pages/s | runs (s) | what it does |",
-        "|---|---:|---:|---|---|",
+        "| tool and mode | wall median (s) | pages/s | CPU median (s) | pages per CPU s "
+        "| wall runs (s) | what it does |",
+        "|---|---:|---:|---:|---:|---|---|",
     ]
-    for label, times, note in rows:
+    for label, times, cpu, note in rows:
         med = statistics.median(times)
-        lines.append(f"| {label} | {med:.2f} | {pages / med:.1f} | "
+        cmed = statistics.median(cpu) if cpu else None
+        cpu_cells = f"{cmed:.2f} | {pages / cmed:.1f}" if cmed else "– | –"
+        lines.append(f"| {label} | {med:.2f} | {pages / med:.1f} | {cpu_cells} | "
                      + ", ".join(f"{t:.2f}" for t in times) + f" | {note} |")
     lines.append("")
     raster_cli = medians.get(f"leakdesk sanitize --mode raster, {args.dpi} dpi (command)")
@@ -196,13 +232,29 @@ def main() -> None:
         ok = "meets" if pages / raster_cli >= 10 else "misses"
         lines.append(f"- Goal raster at {args.dpi} dpi >= 10 pages/s: {pages / raster_cli:.0f} "
                      f"pages/s ({ok} it).")
+    cpu_by_label = {label: statistics.median(c) for label, _t, c, _n in rows if c}
+    for label, what in (("leakdesk rebuild (in-process api.sanitize)", "rebuild"),
+                        ("leakdesk raster (in-process api.sanitize)", "raster")):
+        c = cpu_by_label.get(label)
+        if c:
+            lines.append(f"- {what} costs {c:.2f} CPU s for {pages} pages "
+                         f"({pages / c:.0f} pages per CPU second, audit and proof included): "
+                         "the rate on an otherwise idle core.")
+    mat2_cpu = cpu_by_label.get("mat2 (default: raster)")
+    raster_cpu = cpu_by_label.get("leakdesk raster (in-process api.sanitize)")
+    if mat2_cpu and raster_cpu:
+        lines.append(f"- In CPU time, leakdesk raster is {mat2_cpu / raster_cpu:.1f}x cheaper "
+                     "than mat2's raster mode.")
     lines += [
         "",
-        "mat2's lightweight mode is fast because it only rewrites metadata: it leaves the page "
-        "content (hidden text, text under boxes, earlier revisions' objects are dropped by its "
-        "re-write, but the visible and invisible text stay). Its default mode and leakdesk's "
-        "raster both turn pages into pixels; leakdesk rebuild keeps the text and proves the "
-        "result.",
+        f"Load average during the run: {load_start} at the start, {load_end} at the end "
+        f"({os.cpu_count()} cores); other work on the machine slows every row alike.",
+        "",
+        "mat2 --lightweight re-draws each page through poppler and cairo and only cleans "
+        "the structure: on leakdesk's cable fixture (tests/pdf/make_fixtures.py) its output "
+        "still holds the microscopic text and the embedded photo's EXIF (artist, camera "
+        "serial number). mat2's default mode and leakdesk's raster both turn pages into "
+        "pixels; leakdesk rebuild keeps the text, and both leakdesk modes prove the result.",
     ]
     (HERE / "results.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))

@@ -171,11 +171,27 @@ class SanitizeResult:
     def to_json(self) -> dict[str, Any]:
         """The body of the ``sanitize`` report.  It holds no removed text: excerpts and
         evidence are left out (the redaction log, ``--report``, has them)."""
+        import re
+
+        removed = {x for x in self.plan.removed if len(x.strip()) >= 2}
+        removed |= {x.partition(":")[2].strip() for x in removed if ":" in x}
+
         def bare(f: Finding) -> dict[str, Any]:
             fj = f.to_json()
             fj["excerpt"] = ""
             fj["evidence"] = {}
             fj.pop("replacement", None)
+            # what the detector may quote: the excerpt, evidence values taken from it
+            # (4 characters or more: not field labels such as "To"), and its numbers
+            quoted = f.excerpt.casefold()
+            own = {
+                x for x in _strings_in(f.evidence)
+                if len(x) >= 4
+                and re.search(r"(?<!\w)" + re.escape(x.casefold()) + r"(?!\w)", quoted)
+            }
+            own.update(f.excerpt.splitlines())
+            own.update(re.findall(r"\w*\d\w*", f.excerpt))
+            fj["message"] = scrub(f.message, sorted(removed | own, key=len, reverse=True))
             return fj
 
         docs: list[dict[str, Any]] = []
@@ -219,6 +235,37 @@ class SanitizeResult:
             "redaction_log": str(self.report) if self.report else None,
             **({"consensus": self.consensus} if self.consensus is not None else {}),
         }
+
+
+def scrub(message: str, secrets: Sequence[str]) -> str:
+    """``message`` with every occurrence of ``secrets`` replaced by ``[…]`` (case ignored).
+
+    Detector messages quote what they found ("4 entries: AMEMBASSY LONDON...");
+    sanitize's report must not.
+    """
+    import re
+
+    for s in secrets:
+        if s and s.casefold() in message.casefold():
+            left = r"(?<!\w)" if s[0].isalnum() else ""
+            right = r"(?!\w)" if s[-1].isalnum() else ""
+            message = re.sub(left + re.escape(s) + right, "[…]", message, flags=re.IGNORECASE)
+    return message
+
+
+def _strings_in(value: Any, depth: int = 0) -> list[str]:
+    """Every string and number inside ``value`` (a finding's evidence), as text."""
+    if depth > 4:
+        return []
+    if isinstance(value, str):
+        return [value.strip()] if value.strip() else []
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return [str(value)]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings_in(v, depth + 1)]
+    if isinstance(value, list | tuple):
+        return [s for v in value for s in _strings_in(v, depth + 1)]
+    return []
 
 
 def _adapter_for(doc: Document) -> FormatAdapter:
@@ -414,6 +461,9 @@ def sanitize(
     out_p = Path(out)
     if not out_p.is_dir():
         refuse_overwrite_input(src, out_p)
+        parent = out_p.parent if str(out_p.parent) else Path()
+        if not parent.is_dir():
+            raise UsageError(f"output folder does not exist: {parent}", out_p)
     if consensus:
         for other in consensus:
             check_input_file(Path(other))

@@ -178,11 +178,13 @@ def test_ocr_fold() -> None:
 
 
 def test_furniture_lines() -> None:
-    text = "".join(f"Report body line {i}\nPage {i} of 9\nCONFIDENTIAL\n" for i in range(1, 6))
+    body = "".join(f"Item {k}: the harbour survey found errors in the sediment data.\n"
+                   for k in range(4))
+    text = "".join(f"CONFIDENTIAL\n{body}Page {i} of 9\n" for i in range(1, 6))
     spans = furniture_lines(text)
     lines = {text[s:e] for s, e in spans}
     assert "Page 3 of 9" in lines and "CONFIDENTIAL" in lines
-    assert not any(line.startswith("Report body") for line in lines)
+    assert not any(line.startswith("Item") for line in lines)
 
 
 def test_page_header_only_in_one_copy_is_noise() -> None:
@@ -206,3 +208,32 @@ def test_neutral_form() -> None:
     assert neutral_form("end.\n") == neutral_form("end. ")
     assert neutral_form("cabinet’s") == "cabinet's"
     assert neutral_form("concern") != neutral_form("worry")
+
+
+def test_typography_changed_throughout_by_a_scan_is_noise() -> None:
+    lines = [f"The minister’s aide said the port’s survey no. {i} was the cabinet’s concern."
+             for i in range(30)]
+    a = "\n".join(lines) + "\n"
+    words = a.replace("’", "'").split()
+    b = "\n".join(" ".join(words[k:k + 9]) for k in range(0, len(words), 9)) + "\n"
+    result = compare_documents(_docs(a, b))
+    typo = [d for d in result.differences if d.kind == "punctuation"]
+    assert len(typo) == 90 and all(d.noise for d in typo)
+    # one curly apostrophe among straight ones is a mark, scan or not
+    a2 = a.replace("’", "'").replace("minister's aide said the port's survey no. 7",
+                                     "minister’s aide said the port's survey no. 7")
+    result = compare_documents(_docs(a2, b))
+    marks = [d for d in result.differences if not d.noise]
+    assert [(d.a.text, d.b.text) for d in marks] == [("minister’s", "minister's")]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts, texts, texts)
+def test_consensus_is_neutral_and_flags_are_in_bounds(a: str, b: str, c: str) -> None:
+    from leakdesk.compare.consensus import build_consensus
+
+    cons = build_consensus([Document.from_text(t) for t in (a, b, c)], force=True)
+    assert "\u200b" not in cons.text and "\u00a0" not in cons.text and "а" not in cons.text
+    for f in cons.flagged:
+        assert 0 <= f.start <= f.end <= len(cons.text)
+        assert len(f.variants) >= 2

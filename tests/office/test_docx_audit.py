@@ -95,8 +95,8 @@ def test_text_and_segments(office_dir: Path) -> None:
     assert any(TRACES["deleted"] in t for t in parts["revision"])
     assert f"File reference: {TRACES['field_filename']}" in body  # field result, not code
     assert "FILENAME" not in body
-    # table cells, each its own line
-    assert "\nNorthern\nDropped\n" in body
+    # a table row is one line, its cells separated by tabs
+    assert "\nRoute\tStatus\nNorthern\tDropped\n" in body
     # every finding's span points at its excerpt's text
     for f in doc.container_findings:
         if (f.start is not None and f.excerpt and not f.excerpt.endswith("…")

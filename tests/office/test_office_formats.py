@@ -49,10 +49,11 @@ def test_audit_names_every_trace(office_dir: Path, name: str) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_sanitize_leaves_no_trace(office_dir: Path, tmp_path: Path, name: str) -> None:
+def test_sanitize_leaves_no_trace(office_dir: Path, tmp_path: Path, name: str,
+                                  container_policy: Path) -> None:
     traces, _adapter, _d = CASES[name]
     out = tmp_path / ("clean." + name.split(".")[1])
-    r = run_cli("sanitize", office_dir / name, "-o", out)
+    r = run_cli("sanitize", office_dir / name, "-o", out, "--policy", container_policy)
     assert r.code == 0, r.out + r.err
     assert "PASSED" in r.out
     gone = {k: v for k, v in traces.items() if k not in KEPT}
@@ -65,9 +66,20 @@ def test_sanitize_leaves_no_trace(office_dir: Path, tmp_path: Path, name: str) -
             assert traces[k] in doc.text, k
 
 
-def test_odt_output_is_valid(office_dir: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_default_policy_sanitize_passes_its_proof(office_dir: Path, tmp_path: Path,
+                                                  name: str) -> None:
+    traces, _adapter, _d = CASES[name]
+    out = tmp_path / ("clean." + name.split(".")[1])
+    r = run_cli("sanitize", office_dir / name, "-o", out)
+    assert r.code == 0, r.out + r.err
+    assert "PASSED" in r.out
+    assert survivors(out, {k: v for k, v in traces.items() if k not in KEPT}) == []
+
+
+def test_odt_output_is_valid(office_dir: Path, tmp_path: Path, container_policy: Path) -> None:
     out = tmp_path / "clean.odt"
-    assert run_cli("sanitize", office_dir / "full.odt", "-o", out).code == 0
+    assert run_cli("sanitize", office_dir / "full.odt", "-o", out, "--policy", container_policy).code == 0
     with zipfile.ZipFile(out) as z:
         first = z.infolist()[0]
         assert first.filename == "mimetype" and first.compress_type == zipfile.ZIP_STORED
@@ -82,13 +94,13 @@ def test_odt_output_is_valid(office_dir: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.external
-def test_libreoffice_opens_the_clean_odt(office_dir: Path, tmp_path: Path) -> None:
+def test_libreoffice_opens_the_clean_odt(office_dir: Path, tmp_path: Path, container_policy: Path) -> None:
     from leakdesk._exec import soffice
 
     if not soffice.available():
         pytest.skip("soffice is not installed")
     out = tmp_path / "clean.odt"
-    assert run_cli("sanitize", office_dir / "full.odt", "-o", out).code == 0
+    assert run_cli("sanitize", office_dir / "full.odt", "-o", out, "--policy", container_policy).code == 0
     txt = soffice.convert(out, "txt:Text", tmp_path)
     text = txt.read_text(encoding="utf-8-sig")
     for para in BODY[:4]:
@@ -97,11 +109,11 @@ def test_libreoffice_opens_the_clean_odt(office_dir: Path, tmp_path: Path) -> No
         assert value not in text, key
 
 
-def test_xlsx_output_opens_and_keeps_cells(office_dir: Path, tmp_path: Path) -> None:
+def test_xlsx_output_opens_and_keeps_cells(office_dir: Path, tmp_path: Path, container_policy: Path) -> None:
     import openpyxl
 
     out = tmp_path / "clean.xlsx"
-    assert run_cli("sanitize", office_dir / "full.xlsx", "-o", out).code == 0
+    assert run_cli("sanitize", office_dir / "full.xlsx", "-o", out, "--policy", container_policy).code == 0
     wb = openpyxl.load_workbook(io.BytesIO(out.read_bytes()))
     assert wb.sheetnames == ["Summary"]  # the hidden sheet is gone
     ws = wb["Summary"]
@@ -111,11 +123,11 @@ def test_xlsx_output_opens_and_keeps_cells(office_dir: Path, tmp_path: Path) -> 
     assert wb.properties.creator != XLSX_TRACES["creator"]  # openpyxl fills in its own name
 
 
-def test_pptx_output_opens_and_keeps_slides(office_dir: Path, tmp_path: Path) -> None:
+def test_pptx_output_opens_and_keeps_slides(office_dir: Path, tmp_path: Path, container_policy: Path) -> None:
     from pptx import Presentation
 
     out = tmp_path / "clean.pptx"
-    assert run_cli("sanitize", office_dir / "full.pptx", "-o", out).code == 0
+    assert run_cli("sanitize", office_dir / "full.pptx", "-o", out, "--policy", container_policy).code == 0
     prs = Presentation(io.BytesIO(out.read_bytes()))
     slides = list(prs.slides)
     assert len(slides) == 1  # the hidden slide is gone

@@ -229,3 +229,96 @@ def test_wrap_fits_and_keeps_words(line: str, width: int) -> None:
     assert "".join("".join(out).split()) == "".join(line.split())
     for row in out:
         assert measure(row) <= width or len(row) == 1
+
+
+def test_black_square_annotation_over_text(pdf_fixtures: dict[str, Path], tmp_path: Path) -> None:
+    """A filled square comment drawn over a line is a failed redaction too."""
+    import pikepdf
+
+    path = tmp_path / "square.pdf"
+    with pikepdf.open(pdf_fixtures["plain.pdf"]) as pdf:
+        pdf.pages[0].obj.Annots = pdf.make_indirect(pikepdf.Array([pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Square, IC=[0, 0, 0],
+            Rect=[60, 764, 560, 782], T=pikepdf.String("redactor"))]))
+        pdf.save(path)
+    doc = read_document(path, ReadOptions())
+    under = [f for f in doc.container_findings if f.detector == "pdf-covered-text"]
+    assert under and "black box (a square annotation" in under[0].message
+    body = "".join(doc.text[s.start:s.end] for s in doc.iter_parts("body"))
+    assert under[0].excerpt not in body
+
+
+def test_invisible_text_over_a_photo_is_not_an_ocr_layer(tmp_path: Path) -> None:
+    """A page with a big picture and plenty of visible text: invisible text is a trace."""
+    import io
+
+    from PIL import Image
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    Image.new("RGB", (300, 200), (90, 120, 160)).save(buf, "PNG")
+    path = tmp_path / "photo.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    c.drawImage(ImageReader(io.BytesIO(buf.getvalue())), 50, 300, 500, 450)
+    c.setFont("Helvetica", 11)
+    for i in range(8):
+        c.drawString(72, 250 - 14 * i, f"Visible caption line {i} under the photograph.")
+    t = c.beginText(100, 500)
+    t.setFont("Helvetica", 11)
+    t.setTextRenderMode(3)
+    t.textLine("planted mark PM-5521")
+    c.drawText(t)
+    c.save()
+    doc = read_document(path, ReadOptions())
+    inv = [f for f in doc.container_findings if f.detector == "pdf-invisible-text"]
+    assert inv and inv[0].excerpt == "planted mark PM-5521"
+    assert doc.meta["ocr_layer_pages"] == []
+
+
+def test_digital_signature_names_the_signer(pdf_fixtures: dict[str, Path], tmp_path: Path) -> None:
+    import pikepdf
+
+    path = tmp_path / "signed.pdf"
+    with pikepdf.open(pdf_fixtures["plain.pdf"]) as pdf:
+        sig = pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Sig, Name=pikepdf.String("Signer Ingrid Holm"),
+            Reason=pikepdf.String("Approved for release"),
+            M=pikepdf.String("D:20240301120000Z"), Contents=pikepdf.String(b"\x30\x82\x00")))
+        field = pdf.make_indirect(pikepdf.Dictionary(
+            FT=pikepdf.Name.Sig, T=pikepdf.String("Signature1"), V=sig,
+            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Widget, Rect=[0, 0, 0, 0]))
+        pdf.Root.AcroForm = pikepdf.Dictionary(Fields=[field], SigFlags=3)
+        pdf.pages[0].obj.Annots = pdf.make_indirect(pikepdf.Array([field]))
+        pdf.save(path)
+    doc = read_document(path, ReadOptions())
+    sigs = [f for f in doc.container_findings if f.detector == "pdf-signature"]
+    assert {"Signer Ingrid Holm", "Approved for release"} <= {f.excerpt for f in sigs}
+    assert any("certificate" in f.message for f in sigs)
+
+
+def test_text_beyond_the_bmp(tmp_path: Path) -> None:
+    """A ToUnicode map sending a code to an emoji: offsets stay one per character,
+    and the full sanitize path (isolated read, clean, proof) accepts it."""
+    cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap "
+            b"/CMapName /X def 1 begincodespacerange <00> <FF> endcodespacerange "
+            b"2 beginbfchar <41> <D83DDE00> <42> <0042> endbfchar endcmap "
+            b"CMapName currentdict /CMap defineresource pop end end")
+    content = b"BT /F1 24 Tf 72 700 Td (AB BA Report on the meeting) Tj ET"
+    objs = [
+        b"1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj",
+        b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj",
+        b"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >> endobj",
+        b"4 0 obj << /Length %d >> stream\n%s\nendstream endobj" % (len(content), content),
+        b"5 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >> endobj",
+        b"6 0 obj << /Length %d >> stream\n%s\nendstream endobj" % (len(cmap), cmap),
+    ]
+    path = make_fixtures._raw_pdf(tmp_path / "emoji.pdf", objs, root=1)
+    doc = read_document(path, ReadOptions())
+    body = doc.text[doc.segments[0].start:doc.segments[0].end]
+    assert body.startswith("\U0001f600B B\U0001f600")
+    out = tmp_path / "emoji-clean.pdf"
+    r = run_cli("sanitize", path, "-o", out)
+    assert r.code == 0, r.err

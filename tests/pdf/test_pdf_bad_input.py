@@ -6,6 +6,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from leakdesk.errors import LimitExceeded
 from leakdesk.formats import Limits, ReadOptions, read_document
@@ -137,3 +139,53 @@ def test_not_a_pdf_after_all(tmp_path: Path) -> None:
     p = tmp_path / "fake.pdf"
     p.write_bytes(b"%PDF-1.4\n" + b"\x00\x01\x02" * 500)
     _refused(p, tmp_path, "not a readable PDF")
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_mutated_pdfs_fail_cleanly(tmp_path: Path, data: st.DataObject) -> None:
+    """Random byte flips and cuts: a Document or one InputError, never anything else."""
+    import io
+
+    from leakdesk.errors import InputError
+
+    buf = io.BytesIO()
+    make_plain(buf, pages=2)
+    raw = bytearray(buf.getvalue())
+    cut = data.draw(st.integers(min_value=20, max_value=len(raw)))
+    flips = data.draw(st.lists(st.tuples(st.integers(0, len(raw) - 1), st.integers(0, 255)),
+                               max_size=20))
+    for pos, value in flips:
+        raw[pos] = value
+    path = tmp_path / "mutated.pdf"
+    path.write_bytes(bytes(raw[:cut]))
+    try:
+        doc = read_document(path, ReadOptions())
+    except InputError as exc:
+        assert "\n" not in exc.one_line()
+    else:
+        assert doc.format in ("pdf", "text")
+
+
+def test_time_limit_interrupts_a_spinning_loop() -> None:
+    """The real-time timer stops Python code that never checks the deadline."""
+    import subprocess
+    import sys
+
+    code = (
+        "from pathlib import Path\n"
+        "from leakdesk.errors import LimitExceeded\n"
+        "from leakdesk.formats._pdf_common import Deadline, time_limit\n"
+        "try:\n"
+        "    with time_limit(Deadline(0.3, Path('x.pdf'))):\n"
+        "        while True:\n"
+        "            pass\n"
+        "except LimitExceeded as exc:\n"
+        "    print(exc.message)\n"
+    )
+    t0 = time.monotonic()
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60)
+    assert "time limit" in proc.stdout, proc.stderr
+    assert time.monotonic() - t0 < 20

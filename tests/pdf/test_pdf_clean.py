@@ -92,13 +92,15 @@ def test_raster_paints_over_removed_words(cable: Path, tmp_path: Path) -> None:
     out = _clean(cable, tmp_path, "raster", body_remove=("Tuesday",))
     # where "Tuesday" was drawn on page 1 of the input, the output is black
     src = pdfium.PdfDocument(cable)
-    tp = src[0].get_textpage()
+    src_page = src[0]
+    tp = src_page.get_textpage()
     raw = tp.get_text_range()
     i = raw.index("Tuesday")
     left, bottom, right, top = tp.get_charbox(i + 3)
     dst = pdfium.PdfDocument(out)
-    img = dst[0].render(scale=150 / 72).to_pil().convert("L")
-    k = img.height / dst[0].get_size()[1]
+    dst_page = dst[0]
+    img = dst_page.render(scale=150 / 72).to_pil().convert("L")
+    k = img.height / dst_page.get_size()[1]
     x, y = int((left + right) / 2 * k), int(img.height - (bottom + top) / 2 * k)
     assert img.getpixel((x, y)) < 40
     # a word that stays is not painted: its middle has white between strokes
@@ -176,3 +178,52 @@ def test_residue_view_sees_every_stream(cable: Path, tmp_path: Path) -> None:
     assert any(label.endswith("stream") for label in labels)
     text = Adapter().independent_text(out, ReadOptions())
     assert "[REDACTED]" in text and "Tuesday" not in text
+
+
+@pytest.mark.external
+def test_raster_ocr_layer(cable: Path, tmp_path: Path) -> None:
+    from leakdesk._exec import tesseract
+
+    if not tesseract.available():
+        pytest.skip("tesseract is not installed")
+    doc = read_document(cable, ReadOptions())
+    plan = container_plan(doc, "raster", ("Tuesday",))
+    plan.options["ocr"] = True
+    out = tmp_path / "ocr.pdf"
+    result = Adapter().clean(doc, plan, out, ReadOptions())
+    assert any("OCR text layer" in a for a in result.actions)
+    words = " ".join(pdfminer_text(out).split())
+    assert "committee" in words and "secretariat" in words  # read back from the pixels
+    assert "Tuesday" not in words  # painted over before OCR
+    assert residue(out, tmp_path, [*GONE, "Tuesday"]) == []
+
+
+def test_raster_of_a_rotated_page(pdf_fixtures: dict[str, Path], tmp_path: Path) -> None:
+    """Boxes are drawn in page space before rendering, so rotation cannot misplace them."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    src = tmp_path / "rotated.pdf"
+    with pikepdf.open(pdf_fixtures["plain.pdf"]) as pdf:
+        pdf.pages[0].obj.Rotate = 90
+        pdf.save(src)
+    doc = read_document(src, ReadOptions())
+    word = doc.text[doc.segments[0].start:].split()[3]
+    out = tmp_path / "rotated-clean.pdf"
+    Adapter().clean(doc, container_plan(doc, "raster", (word,)), out, ReadOptions())
+    dst = pdfium.PdfDocument(out)
+    page = dst[0]
+    width, height = page.get_size()
+    assert width > height  # landscape, as the rotated page is shown
+    img = page.render(scale=150 / 72).to_pil().convert("L")
+    # where the word's first occurrence is shown on the rotated input page, it is black
+    inp = pdfium.PdfDocument(src)
+    in_page = inp[0]
+    tp = in_page.get_textpage()
+    i = tp.get_text_range().index(word)
+    left, bottom, right, top = tp.get_charbox(i + 1)
+    dx, dy = ctypes.c_int(), ctypes.c_int()
+    pdfium_c.FPDF_PageToDevice(in_page.raw, 0, 0, img.width, img.height, 0,
+                               (left + right) / 2, (bottom + top) / 2, dx, dy)
+    assert img.getpixel((dx.value, dy.value)) < 40

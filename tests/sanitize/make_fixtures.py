@@ -48,7 +48,7 @@ CLEAN_BODY = [
     "1. The Minister received the Ambassador on Tuesday to discuss the trade talks "
     "in Paris. He said the government’s position had not changed since the January "
     "round, and that any concession on tariffs would need the cabinet’s approval.",
-    "2. The Ambassador noted that the file referenced as E-1142/LDN had been shared "
+    "2. The Ambassador noted that the file referenced as No. E-1142/LDN had been shared "
     "with the delegation. The Minister did not comment; his adviser said the matter was "
     "“under review” and that a reply would follow within 10 days.",
     "3. Comment: The talks are likely to resume after the elections in OTTAWA. The secret "

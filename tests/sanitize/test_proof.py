@@ -155,7 +155,7 @@ def test_short_and_numeric_strings(tmp_path: Path) -> None:
     assert report.passed, report.summary()
     assert report.strings == {
         "total": 3, "searched_in_text": 2, "searched_in_bytes": 1, "too_short": 1,
-        "text_only": 1, "also_in_kept_text": 0}
+        "text_only": 1, "marked_words": 0, "also_in_kept_text": 0}
     report = prove(plan, out, writer=Streams([b"12345678"]))
     assert not report.passed
 
@@ -264,3 +264,17 @@ def test_a_view_that_does_not_give_back_the_text_is_set_aside(tmp_path: Path) ->
     report = prove(plan, out, writer=Unreadable())
     assert not report.passed
     assert report.check("text").failures == [{"reason": "no usable text view"}]
+
+
+def test_words_with_invisible_marks_are_searched_as_written(tmp_path: Path) -> None:
+    doc = Document.from_text("The Amba\u200bssador spoke.\n")
+    plan = build_plan(doc, [])
+    assert plan.clean_text == "The Ambassador spoke.\n"
+    assert "Amba\u200bssador" in plan.removed
+    report = prove(plan, write(tmp_path, plan.clean_text), writer=Streams())
+    assert report.passed
+    assert report.strings["marked_words"] == 1 and report.strings["also_in_kept_text"] == 0
+    leaked = tmp_path / "leak.txt"
+    leaked.write_bytes(plan.clean_text.encode() + "Amba\u200bssador".encode("utf-16-be"))
+    report = prove(plan, leaked, writer=Streams())
+    assert report.check("bytes").status == "failed"

@@ -125,7 +125,7 @@ def test_policy_remove_instead_of_replace(tmp_path: Path) -> None:
     sanitize_cable(c, out, policy=pol)
     text = out.read_text()
     assert "[REDACTED]" not in text
-    assert "the file referenced as had been shared" in text
+    assert "the file referenced as No. had been shared" in text
     assert "patience; stays open." in text
     assert_clean(out.read_bytes(), c)
 
@@ -138,7 +138,7 @@ def test_policy_keep_and_placeholder(tmp_path: Path) -> None:
     result = sanitize_cable(c, out, policy=pol)
     text = out.read_text()
     assert text.startswith("IMMEDIATE\n\nSubject:")
-    assert "file referenced as [withheld] had" in text
+    assert "file referenced as No. [withheld] had" in text
     assert result.plan.policy_source == "p.yaml"
     assert "IMMEDIATE" not in result.plan.removed
 
@@ -214,6 +214,12 @@ def test_report_over_input_or_output_is_refused(tmp_path: Path) -> None:
     assert r.code == 2 and not out.exists()
     r = run_cli("sanitize", c.path, "-o", out, "--report", out)
     assert r.code == 2 and not out.exists()
+
+
+def test_missing_output_folder(tmp_path: Path) -> None:
+    c = write_cable(tmp_path)
+    r = run_cli("sanitize", c.path, "-o", tmp_path / "nope" / "o.txt")
+    assert r.code == 2 and "output folder does not exist" in r.err
 
 
 def test_extra_path_without_consensus_is_refused(tmp_path: Path) -> None:
@@ -354,3 +360,16 @@ def test_api_result_json_has_no_excerpts(tmp_path: Path) -> None:
     assert all(f["excerpt"] == "" for f in doc["findings"])
     assert Action.REPLACE.value in {f["action"] for f in doc["findings"]}
     assert Severity.HIGH.value in {f["severity"] for f in doc["findings"]}
+
+
+def test_json_report_and_log_match_the_schema(tmp_path: Path) -> None:
+    import jsonschema
+
+    schema = json.loads((Path(__file__).parents[2] / "docs" / "report.schema.json").read_text())
+    c = write_cable(tmp_path)
+    log = tmp_path / "log.json"
+    r = run_cli("sanitize", c.path, "-o", tmp_path / "clean.txt", "--format", "json",
+                "--report", log)
+    assert r.code == 0, r.err
+    jsonschema.validate(r.json(), schema)
+    jsonschema.validate(json.loads(log.read_text()), schema)

@@ -18,6 +18,7 @@ from ..errors import LeakdeskError
 
 COMMAND_MODULES: tuple[str, ...] = (
     "audit",
+    "quotes",
     "batch",
     "compare",
     "report",

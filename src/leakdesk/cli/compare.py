@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -31,6 +32,8 @@ _KIND_ORDER = ("move", "invisible", "homoglyph", "number", "wording", "spelling"
 _MARK = "bold red"
 _NOISE = "dim"
 _CONTEXT = 36
+#: Reports with more differences than this are written as compact JSON (10× faster).
+COMPACT_ABOVE = 2000
 
 
 def register(app: typer.Typer) -> None:
@@ -83,10 +86,14 @@ def register(app: typer.Typer) -> None:
                 f"leakdesk: consensus written to {consensus}\n"
             )
         if format is OutputFormat.json:
-            sys.stdout.write(dumps(report) + "\n")
+            if len(report["differences"]) <= COMPACT_ABOVE:
+                sys.stdout.write(dumps(report) + "\n")
+            else:  # thousands of noise differences: the C encoder, without indentation
+                sys.stdout.write(json.dumps(report, ensure_ascii=False) + "\n")
         else:
             render_comparison(Console(highlight=False, soft_wrap=True), result, show_all=show_all)
-        raise typer.Exit(0 if result.identical else 1)
+        same = result.identical and not any(p.files_marked for p in result.pairs)
+        raise typer.Exit(0 if same else 1)
 
 
 # -- text view ---------------------------------------------------------------------
@@ -143,10 +150,12 @@ def _print_position(console: Console, cmp: Comparison, p: Position) -> None:
     head.append(f" {ref} {_where(doc, span.start)}", style="dim")
     console.print(head)
     console.print(Text("     ").append_text(_excerpt(doc.text, span.start, span.end, style)))
-    width = max(len(make_visible(v.text)) for v in p.variants)
+    width = max(len(make_visible(v.text)) for v in p.variants) or 9
     width = min(width, 40)
     for v in p.variants:
         shown = make_visible(v.text) or "(nothing)"
+        if not v.text.strip():
+            shown = shown.replace(" ", "␣")
         if len(shown) > 60:
             shown = shown[:59] + "…"
         line = Text("       ")
@@ -156,7 +165,7 @@ def _print_position(console: Console, cmp: Comparison, p: Position) -> None:
     console.print(Text(f"     {p.reason}", style="dim" if p.noise else "yellow"))
 
 
-_QUOTED_RE = regex.compile(r"'[^']*'|\d+")
+_QUOTED_RE = regex.compile(r"“[^”]*”|\d+")
 
 
 def _noise_summary(console: Console, items: Sequence[Difference | Position]) -> None:
@@ -180,10 +189,17 @@ def render_comparison(console: Console, cmp: Comparison, *, show_all: bool = Fal
         for p in cmp.pairs:
             console.print(Text(f"  {p.name_b}: similarity {p.similarity:.1%}, "
                                f"{p.profile.describe()}", style="dim"))
+    for p in cmp.pairs:
+        for note in p.notes:
+            console.print(Text(f"  note: {note}", style="yellow"))
     items: list[Difference | Position] = [*cmp.differences] if two else [*cmp.positions]
     if cmp.identical or not items:
-        console.print(Text("The copies are identical." if cmp.identical
-                           else "No differences.", style="green"))
+        if any(p.files_marked for p in cmp.pairs):
+            console.print(Text("The texts are identical, but the files differ (see the notes).",
+                               style="yellow"))
+        else:
+            console.print(Text("The copies are identical." if cmp.identical
+                               else "No differences.", style="green"))
         return
     marks = [d for d in items if not d.noise]
     noise = [d for d in items if d.noise]

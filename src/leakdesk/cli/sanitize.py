@@ -68,6 +68,12 @@ def render_proof(console: Console, proof: ProofReport) -> None:
                     f"        [dim]in {escape(str(w['stream']))} as {escape(w['encoding'])} ×{w['count']}[/dim]"
                 )
     s = proof.strings
+    if s.get("also_in_kept_text"):
+        console.print(
+            f"  [dim]{s['also_in_kept_text']} removed string(s) also occur in the kept text "
+            "(e.g. a word a sentence uses); the output may hold them only as often as the "
+            "kept text does (the redaction log names them)[/dim]"
+        )
     if s.get("too_short"):
         console.print(
             f"  [dim]{s['too_short']} removed string(s) shorter than 4 characters are not searched "

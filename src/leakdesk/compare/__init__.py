@@ -19,7 +19,9 @@ Copies that are not versions of one document are refused with
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,6 +54,8 @@ __all__ = [
 
 #: Below this share of shared word triples, two texts are not copies of one document.
 MIN_OVERLAP = 0.25
+#: Texts shorter than this many words and marks are always compared.
+MIN_TOKENS_TO_REFUSE = 12
 
 
 class NotSameDocument(InputError):
@@ -80,7 +84,9 @@ class Comparison:
     def positions(self) -> list[Position]:
         """Every varying position with the groups of copies sharing each variant."""
         if self._positions is None:
-            self._positions = _positions(self.names, [d.text for d in self.documents], self.pairs)
+            with _no_gc_pauses():
+                self._positions = _positions(self.names, [d.text for d in self.documents],
+                                             self.pairs)
         return self._positions
 
     @property
@@ -103,6 +109,10 @@ class Comparison:
 
     def to_json(self) -> dict[str, Any]:
         """The report: ``leakdesk.report.envelope("compare", ...)``."""
+        with _no_gc_pauses():
+            return self._to_json()
+
+    def _to_json(self) -> dict[str, Any]:
         copies = []
         for i, (name, doc) in enumerate(zip(self.names, self.documents, strict=True)):
             entry: dict[str, Any] = {
@@ -145,6 +155,7 @@ class Comparison:
                     "differences": len(p.differences),
                     "deliberate": len(p.deliberate),
                     "noise": len(p.noise),
+                    "notes": p.notes,
                 }
                 for p in self.pairs
             ],
@@ -171,6 +182,18 @@ def _names(docs: Sequence[Document], given: Sequence[str] | None) -> list[str]:
     return names
 
 
+@contextmanager
+def _no_gc_pauses() -> Iterator[None]:
+    """Hundreds of thousands of small objects: the cyclic GC would rescan them all, often."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def compare_documents(
     docs: Sequence[Document],
     *,
@@ -179,6 +202,17 @@ def compare_documents(
     moves: bool = True,
 ) -> Comparison:
     """Compare documents already read; the first is the reference."""
+    with _no_gc_pauses():
+        return _compare_documents(docs, names=names, force=force, moves=moves)
+
+
+def _compare_documents(
+    docs: Sequence[Document],
+    *,
+    names: Sequence[str] | None,
+    force: bool,
+    moves: bool,
+) -> Comparison:
     if len(docs) < 2:
         raise ValueError("compare needs at least two copies")
     labels = _names(docs, names)
@@ -186,6 +220,8 @@ def compare_documents(
     toks: list[Tokens] = [vocab.tokenize(d.text) for d in docs]
     if not force:
         for k in range(1, len(docs)):
+            if min(len(toks[0]), len(toks[k])) < MIN_TOKENS_TO_REFUSE:
+                continue  # a line or two: too short to judge, compare anyway
             overlap = shingle_overlap(toks[0].keys, toks[k].keys)
             if overlap < MIN_OVERLAP:
                 raise NotSameDocument(

@@ -152,14 +152,24 @@ def _align(
     suffix = (i, j, ahi - i) if i < ahi else None
     ahi, bhi = i, j
     if alo < ahi and blo < bhi:
-        anchors = _anchors(a, b, alo, ahi, blo, bhi) if depth < 200 else []
+        anchors: list[tuple[int, int]] = []
+        k = 1
+        if depth < 200:
+            anchors = _anchors(a, b, alo, ahi, blo, bhi, 1)
+            # no word unique to both: anchor on unique runs of words instead, as long
+            # as the stretch is too large for the exact LCS
+            while not anchors and k < 16 and (ahi - alo) * (bhi - blo) > FINE_LIMIT:
+                k *= 4
+                anchors = _anchors(a, b, alo, ahi, blo, bhi, k)
         if anchors:
             pa, pb = alo, blo
             for ia, ib in anchors:
+                if ia < pa or ib < pb:
+                    continue  # overlaps the previous run anchor
                 if pa < ia or pb < ib:
                     _align(a, b, pa, ia, pb, ib, out, depth + 1)
-                out.append((ia, ib, 1))
-                pa, pb = ia + 1, ib + 1
+                out.append((ia, ib, k))
+                pa, pb = ia + k, ib + k
             if pa < ahi or pb < bhi:
                 _align(a, b, pa, ahi, pb, bhi, out, depth + 1)
         else:
@@ -169,19 +179,27 @@ def _align(
 
 
 def _anchors(
-    a: Sequence[int], b: Sequence[int], alo: int, ahi: int, blo: int, bhi: int
+    a: Sequence[int], b: Sequence[int], alo: int, ahi: int, blo: int, bhi: int, k: int = 1
 ) -> list[tuple[int, int]]:
-    """Positions of keys unique in both stretches, longest increasing run (patience)."""
-    ca = Counter(a[alo:ahi])
-    cb = Counter(b[blo:bhi])
-    if len(ca) < len(cb):
-        uniq = {k for k, c in ca.items() if c == 1 and cb.get(k) == 1}
+    """Positions of keys (or runs of ``k`` keys) unique in both stretches, longest increasing run."""
+    if k == 1:
+        sa: Sequence[object] = a[alo:ahi]
+        sb: Sequence[object] = b[blo:bhi]
     else:
-        uniq = {k for k, c in cb.items() if c == 1 and ca.get(k) == 1}
+        if ahi - alo < k or bhi - blo < k:
+            return []
+        sa = list(zip(*(a[alo + d : ahi - k + 1 + d] for d in range(k)), strict=True))
+        sb = list(zip(*(b[blo + d : bhi - k + 1 + d] for d in range(k)), strict=True))
+    ca = Counter(sa)
+    cb = Counter(sb)
+    if len(ca) < len(cb):
+        uniq = {x for x, c in ca.items() if c == 1 and cb.get(x) == 1}
+    else:
+        uniq = {x for x, c in cb.items() if c == 1 and ca.get(x) == 1}
     if not uniq:
         return []
-    posb = {b[j]: j for j in range(blo, bhi) if b[j] in uniq}
-    pairs = [(i, posb[a[i]]) for i in range(alo, ahi) if a[i] in uniq]
+    posb = {x: blo + j for j, x in enumerate(sb) if x in uniq}
+    pairs = [(alo + i, posb[x]) for i, x in enumerate(sa) if x in uniq]
     return _lis(pairs)
 
 
@@ -274,12 +292,15 @@ def similarity_from_blocks(blocks: Sequence[Block], na: int, nb: int) -> float:
 
 
 def shingle_overlap(a: Sequence[int], b: Sequence[int], n: int = 3) -> float:
-    """Share of the shorter copy's word n-grams found in the other (quick same-document test)."""
+    """Share of the shorter copy's word triples found in the other (quick same-document test)."""
     if len(a) < n or len(b) < n:
         return 1.0 if list(a) == list(b) else (0.0 if (a and b) else 1.0)
-    sa = set(zip(*(a[k:] for k in range(n)), strict=False))
-    sb = set(zip(*(b[k:] for k in range(n)), strict=False))
-    small, big = (sa, sb) if len(sa) <= len(sb) else (sb, sa)
-    if not small:
-        return 1.0
-    return len(small & big) / len(small)
+    if max(max(a), max(b)) < 1 << 21:  # pack a triple of key ids into one int: fast sets
+        sa = {x << 42 | y << 21 | z for x, y, z in zip(a, a[1:], a[2:])}  # noqa: B905
+        sb = {x << 42 | y << 21 | z for x, y, z in zip(b, b[1:], b[2:])}  # noqa: B905
+        small, big = (sa, sb) if len(sa) <= len(sb) else (sb, sa)
+        return len(small & big) / len(small)
+    ta = set(zip(a, a[1:], a[2:]))  # noqa: B905
+    tb = set(zip(b, b[1:], b[2:]))  # noqa: B905
+    small_t, big_t = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
+    return len(small_t & big_t) / len(small_t)

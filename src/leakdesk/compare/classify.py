@@ -25,11 +25,14 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import regex
 from rapidfuzz.distance import Indel
 
+from ..document import Document
 from ..textutil import code_point_label
 from .normalize import (
     HYPHEN_BREAK_RE,
@@ -40,11 +43,14 @@ from .normalize import (
     collapse_space,
     count_newlines,
     fold_typography,
+    furniture_lines,
     latin_for,
     script_of,
     skeleton,
     spacing_features,
 )
+
+T = TypeVar("T")
 
 KINDS: tuple[str, ...] = (
     "wording",
@@ -58,6 +64,9 @@ KINDS: tuple[str, ...] = (
     "deletion",
     "move",
 )
+
+#: Parts that hold the document's own text (an OCR'd scan's text is its body).
+CONTENT_PARTS = frozenset({"body", "ocr", "header", "footer", "footnote"})
 
 DELIBERATE = "likely deliberate (mark)"
 NOISE = "likely noise"
@@ -86,7 +95,7 @@ _OCR_GROUPS = (
     "oO0Q°º",
     "sS5$",
     "B8",
-    "b6",
+    "b6h",
     "zZ2",
     "g9q",
     "ec",
@@ -166,11 +175,20 @@ class PairProfile:
 
     rewrapped: bool = False
     scan_like: bool = False
+    #: the copies come from different formats (a PDF and a DOCX...): layout differs
+    cross_format: bool = False
     newline_flips: int = 0
     hyphen_joins: int = 0
     ocr_slips: int = 0
 
+    @property
+    def lenient(self) -> bool:
+        """Spacing and line layout are not expected to survive between these copies."""
+        return self.scan_like or self.cross_format
+
     def describe(self) -> str:
+        if self.cross_format and not self.scan_like:
+            return "different formats (layout differences are noise)"
         if self.scan_like and self.rewrapped:
             return "one copy looks re-wrapped or scanned (OCR)"
         if self.rewrapped:
@@ -187,12 +205,66 @@ class PairContext:
     text_a: str
     text_b: str
     profile: PairProfile = field(default_factory=PairProfile)
-    stats_a: SpacingStats | None = None
-    stats_b: SpacingStats | None = None
-    furniture_a: IntervalSet = field(default_factory=lambda: IntervalSet([]))
-    furniture_b: IntervalSet = field(default_factory=lambda: IntervalSet([]))
     name_a: str = "A"
     name_b: str = "B"
+    doc_a: Document | None = None
+    doc_b: Document | None = None
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    # spacing habits and page furniture are computed on first use: most pairs never need them
+
+    @property
+    def stats_a(self) -> SpacingStats:
+        return self._lazy("stats_a", lambda: SpacingStats.of(self.text_a))
+
+    @property
+    def stats_b(self) -> SpacingStats:
+        return self._lazy("stats_b", lambda: SpacingStats.of(self.text_b))
+
+    @property
+    def furniture_a(self) -> IntervalSet:
+        return self._lazy("furniture_a", lambda: IntervalSet(furniture_lines(self.text_a)))
+
+    @property
+    def furniture_b(self) -> IntervalSet:
+        return self._lazy("furniture_b", lambda: IntervalSet(furniture_lines(self.text_b)))
+
+    def rare_char(self, side: str, ch: str) -> bool:
+        """``ch`` is rare among the characters of its typographic family in one copy."""
+        text = self.text_a if side == "a" else self.text_b
+        family = fold_typography(ch)
+        counts: Counter[str] = self._lazy(
+            f"typo_{side}", lambda: Counter(c for c in text if not c.isalnum() and not c.isspace())
+        )
+        total = sum(n for c, n in counts.items() if fold_typography(c) == family)
+        return counts[ch] <= max(2, total // 10)
+
+    def _lazy(self, name: str, make: Callable[[], T]) -> T:
+        if name not in self._cache:
+            self._cache[name] = make()
+        value: T = self._cache[name]
+        return value
+
+    def part_only_in(self, side: str, start: int, end: int) -> str | None:
+        """The container part (metadata, hidden...) holding ``[start, end)`` of one copy,
+        if it is not the body and the other copy has no such part at all."""
+        doc, other = (self.doc_a, self.doc_b) if side == "a" else (self.doc_b, self.doc_a)
+        if doc is None or other is None or end <= start:
+            return None
+        text = doc.text
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start >= end:
+            return None
+        first = doc.segment_at(start)
+        last = doc.segment_at(end - 1)
+        if first is None or last is None or first.part in CONTENT_PARTS or first.part != last.part:
+            return None
+        if any(seg.part == first.part for seg in other.segments):
+            return None
+        return first.part
 
     def near_line_break(self, a0: int, a1: int, b0: int, b1: int, width: int = 3) -> bool:
         for text, s, e in ((self.text_a, a0, a1), (self.text_b, b0, b1)):
@@ -220,7 +292,7 @@ def _quote(s: str, limit: int = 40) -> str:
     v = make_visible(s)
     if len(v) > limit:
         v = v[: limit - 1] + "…"
-    return f"'{v}'"
+    return f"“{v}”"
 
 
 def classify(a: str, b: str, ctx: PairContext, a0: int = 0, b0: int = 0) -> Verdict:
@@ -256,7 +328,6 @@ def components(a: str, b: str, ctx: PairContext, a0: int = 0, b0: int = 0) -> li
     comps: list[Component] = []
     inv_a = INVISIBLE_RE.findall(a)
     inv_b = INVISIBLE_RE.findall(b)
-    # a soft hyphen or a hyphenated break are the typesetter's, not invisible marks
     if Counter(inv_a) != Counter(inv_b) or (inv_a and inv_b and inv_a != inv_b):
         only_a = list((Counter(inv_a) - Counter(inv_b)).elements())
         only_b = list((Counter(inv_b) - Counter(inv_a)).elements())
@@ -285,6 +356,11 @@ def _visible(
         return [_spacing(va, vb, ctx)]
     ha = HYPHEN_BREAK_RE.sub("", va)
     hb = HYPHEN_BREAK_RE.sub("", vb)
+    if unicodedata.normalize("NFC", va) == unicodedata.normalize("NFC", vb):
+        return [Component("invisible", prof.cross_format,
+                          "Unicode normalisation differs (a precomposed letter in one copy, "
+                          "a letter plus combining accent in the other)"
+                          + (": text extraction (noise)" if prof.cross_format else ""))]
     if (ha != va or hb != vb) and _WS_RE.sub("", ha) == _WS_RE.sub("", hb):
         noisy = prof.rewrapped or prof.scan_like
         return [Component("whitespace", noisy,
@@ -307,8 +383,7 @@ def _visible(
         return comps or [Component("spelling", False, "the same letters in another form")]
     fx, fy = fold_typography(x), fold_typography(y)
     if fx == fy:
-        comps.append(Component("punctuation", False,
-                               f"typographic variant: {_quote(x)} vs {_quote(y)}"))
+        comps.append(_typography(x, y, ctx))
         return comps
     if ocr_fold(fx) == ocr_fold(fy):
         if prof.scan_like:
@@ -357,6 +432,21 @@ def _homoglyph(ha: str, hb: str, sa: str, sb: str, ctx: PairContext) -> Componen
     return Component("homoglyph", False, "homoglyph: " + "; ".join(bits))
 
 
+def _typography(x: str, y: str, ctx: PairContext) -> Component:
+    """Curly vs straight quotes, dash vs hyphen: a mark, unless a scan or another format
+    changed that typography throughout (then neither copy's form is rare in it)."""
+    desc = f"typographic variant: {_quote(x)} vs {_quote(y)}"
+    if not ctx.profile.lenient:
+        return Component("punctuation", False, desc)
+    only_a = [c for c in x if c not in y]
+    only_b = [c for c in y if c not in x]
+    rare = any(ctx.rare_char("a", c) for c in only_a) or any(ctx.rare_char("b", c) for c in only_b)
+    if rare:
+        return Component("punctuation", False, desc)
+    return Component("punctuation", True,
+                     f"{desc}: the copies differ in this typography throughout (noise)")
+
+
 def _punctuation(
     fx: str, fy: str, ctx: PairContext, a0: int, b0: int, la: int, lb: int
 ) -> Component:
@@ -367,10 +457,12 @@ def _punctuation(
     desc = f"punctuation differs: {_quote(fx)} vs {_quote(fy)}"
     if ctx.profile.scan_like:
         changed = only_a + only_b
-        swap = (len(only_a) == len(only_b) == 1
-                and ocr_fold(only_a[0]) == ocr_fold(only_b[0]))
+        # comma and full stop are the marks OCR confuses most (a speck, a faint tail)
+        swap = len(only_a) == len(only_b) == 1 and {only_a[0], only_b[0]} == {",", "."}
         near = ctx.near_line_break(a0, a0 + la, b0, b0 + lb)
-        if swap or (near and len(changed) <= 2 and all(c in _SPECKS for c in changed)):
+        dropped_or_added = not only_a or not only_b
+        if swap or (near and dropped_or_added and len(changed) <= 2
+                    and all(c in _SPECKS for c in changed)):
             return Component("punctuation", True,
                              f"{desc}: OCR punctuation slip"
                              + (" at a line break" if near else "") + " (noise)")
@@ -393,10 +485,16 @@ def _insertion(
     if _WS_RE.sub("", va):
         kind, text, side = "deletion", va, ctx.name_a
         furniture, start = ctx.furniture_a, a0
+        part = ctx.part_only_in("a", a0, a0 + la)
     else:
         kind, text, side = "insertion", vb, ctx.name_b
         furniture, start = ctx.furniture_b, b0
+        part = ctx.part_only_in("b", b0, b0 + lb)
     stripped = text.strip()
+    if part is not None:
+        return Component(kind, True,
+                         f"{part} text of {side}'s container, which the other copy's format "
+                         f"does not have, which audit reports: {_quote(stripped)} (noise here)")
     lead = len(text) - len(text.lstrip())
     s0 = start + lead
     e0 = s0 + len(stripped)
@@ -427,6 +525,7 @@ def _spacing(va: str, vb: str, ctx: PairContext) -> Component:
         va = va.replace("\r\n", "\n")
         vb = vb.replace("\r\n", "\n")
     has_text = bool(_WS_RE.sub("", va))
+    lenient = prof.lenient
     if has_text:
         if prof.scan_like:
             return Component("whitespace", True,
@@ -435,28 +534,31 @@ def _spacing(va: str, vb: str, ctx: PairContext) -> Component:
     fa = spacing_features(va)
     fb = spacing_features(vb)
     marks: list[str] = []
-    for side, mine, theirs, stats in (
-        (ctx.name_a, fa, fb, ctx.stats_a),
-        (ctx.name_b, fb, fa, ctx.stats_b),
-    ):
+    for is_a, mine, theirs in ((True, fa, fb), (False, fb, fa)):
+        side = ctx.name_a if is_a else ctx.name_b
         for feat, n in mine.items():
             if n <= theirs.get(feat, 0):
                 continue
-            total = _feature_total(stats, feat)
-            if not prof.scan_like or stats is None or stats.rare(total):
+            stats = ctx.stats_a if is_a else ctx.stats_b
+            total = _feature_total(stats, feat) if lenient else 0
+            if not lenient or stats.rare(total):
                 marks.append(f"{_feature_label(feat)} in {side}")
     nla, nlb = count_newlines(va), count_newlines(vb)
     if marks:
         return Component("whitespace", False, "spacing mark: " + "; ".join(marks))
     if nla != nlb:
-        if prof.rewrapped:
+        if prof.rewrapped or prof.cross_format:
+            if min(nla, nlb) > 0:
+                return Component("whitespace", True,
+                                 "paragraph break in one copy, line break in the other: "
+                                 "layout (noise)")
             return Component("whitespace", True,
                              "line re-wrapped: line break in one copy, space in the other (noise)")
         where = ctx.name_a if nla > nlb else ctx.name_b
         return Component("whitespace", False, f"line break at a different place (extra in {where})")
-    if prof.scan_like:
+    if lenient:
         return Component("whitespace", True,
-                         "spacing or indentation not kept by the scan (noise)")
+                         "spacing or indentation not kept by the scan or format (noise)")
     if not va or not vb:
         side = ctx.name_a if va else ctx.name_b
         return Component("whitespace", False, f"space only in {side}")
@@ -464,9 +566,7 @@ def _spacing(va: str, vb: str, ctx: PairContext) -> Component:
                      f"spacing differs: {_quote(va)} vs {_quote(vb)}")
 
 
-def _feature_total(stats: SpacingStats | None, feat: str) -> int:
-    if stats is None:
-        return 0
+def _feature_total(stats: SpacingStats, feat: str) -> int:
     if feat == "multispace":
         return stats.multispace
     if feat == "trailing":

@@ -25,8 +25,10 @@ on which all copies agree is kept as it is, then neutralised as below):
    down (and several majority choices together can point at one copy).  The
    position is listed in :attr:`Consensus.flagged` with its variants and the
    copies that share each; the text holds the canonical form of the most
-   common variant until a person rewrites it.  :meth:`Consensus.placeholder_text`
-   puts a visible placeholder there instead.
+   common variant until a person rewrites it (where that variant is nothing, a
+   word only some copies have, the flag covers the word before it, so it is
+   never empty).  :meth:`Consensus.placeholder_text` puts a visible
+   placeholder there instead.
 
 A mark present identically in *every* copy is invisible to a comparison; the
 global canonicalisation removes the character-level ones (invisible
@@ -203,11 +205,33 @@ def consensus_of(
         edits = [(m.start(), m.end(), " ") for m in _SINGLE_NL_RE.finditer(text)]
         text, omap2 = apply_edits(text, edits)
         mapped = [(omap2(s), omap2(e), p, c) for s, e, p, c in mapped]
-    flags = [
-        Flag(s, max(s, e), p.kind, p.reason, p.variants, text[s:max(s, e)])
-        for s, e, p, _c in mapped
-    ]
+    flags = []
+    for s, e, p, _c in mapped:
+        s, e = _widen(text, s, max(s, e))
+        flags.append(Flag(s, e, p.kind, p.reason, p.variants, text[s:e]))
     return Consensus(text, flags, list(names), len(positions), neutralized, noise, do_reflow)
+
+
+def _widen(text: str, start: int, end: int) -> tuple[int, int]:
+    """A flagged span never empty: where the chosen variant is nothing (a word only some
+    copies have), the flag takes the word before it (or after it), for a person to rewrite."""
+    if text[start:end].strip():
+        return start, end
+    i = start
+    while i > 0 and text[i - 1].isspace():
+        i -= 1
+    j = i
+    while j > 0 and not text[j - 1].isspace():
+        j -= 1
+    if j < i:
+        return j, max(end, i)
+    k = end
+    while k < len(text) and text[k].isspace():
+        k += 1
+    m = k
+    while m < len(text) and not text[m].isspace():
+        m += 1
+    return (start, m) if m > k else (start, end)
 
 
 def _noise_choice(p: Position, freq: Counter[str], ref: str) -> Variant:

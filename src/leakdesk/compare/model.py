@@ -151,12 +151,13 @@ class Variant:
     spans: dict[str, Span] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "text": self.text,
-            "visible": visible(self.text),
-            "copies": list(self.copies),
-            "spans": {k: {"start": s.start, "end": s.end} for k, s in self.spans.items()},
-        }
+        data: dict[str, Any] = {"text": self.text}
+        shown = visible(self.text)
+        if shown != self.text:
+            data["visible"] = shown
+        data["copies"] = list(self.copies)
+        data["spans"] = {k: {"start": s.start, "end": s.end} for k, s in self.spans.items()}
+        return data
 
 
 @dataclass(slots=True)
@@ -185,7 +186,7 @@ class Position:
             (n for n in names[1:] if self.spans[n].text != a.text), names[1] if len(names) > 1 else ref
         )
         b = self.spans[other]
-        return {
+        data: dict[str, Any] = {
             "kind": self.kind,
             "a": a.to_json(docs.get(ref), lines.get(ref)),
             "b": b.to_json(docs.get(other), lines.get(other)),
@@ -193,9 +194,14 @@ class Position:
             "assessment": self.assessment,
             "noise": self.noise,
             "reason": self.reason,
-            "components": list(self.components),
-            "context": context_of(docs[ref].text, a.start, a.end) if ref in docs else {},
-            "spans": {n: s.to_json(docs.get(n), lines.get(n)) for n, s in self.spans.items()},
             "variants": [v.to_json() for v in self.variants],
             "groups": [list(v.copies) for v in self.variants],
         }
+        if len(self.components) > 1:
+            data["components"] = list(self.components)
+        if not self.noise:
+            # noise (a scan's re-wrapped lines) goes without context and per-copy detail;
+            # each variant still gives every copy's offsets
+            data["context"] = context_of(docs[ref].text, a.start, a.end) if ref in docs else {}
+            data["spans"] = {n: s.to_json(docs.get(n), lines.get(n)) for n, s in self.spans.items()}
+        return data

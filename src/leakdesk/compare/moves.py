@@ -21,6 +21,8 @@ from rapidfuzz.distance import Indel
 MIN_TOKENS = 6
 #: Share of the keys two stretches must have in common, in order.
 MIN_SIMILARITY = 0.75
+#: Longer stretches are a rewrite, not a move (and would cost a quadratic comparison).
+MAX_TOKENS = 5000
 
 
 @dataclass(frozen=True, slots=True)

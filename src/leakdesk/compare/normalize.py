@@ -185,12 +185,16 @@ _PAGE_NO_RE = regex.compile(
 _DIGITS_RE = regex.compile(r"\d+")
 
 
-def furniture_lines(text: str, *, min_repeats: int = 3, max_len: int = 100) -> list[tuple[int, int]]:
+def furniture_lines(
+    text: str, *, min_repeats: int = 3, max_len: int = 100, min_spacing: int = 150
+) -> list[tuple[int, int]]:
     """Spans of lines that look like page headers or footers.
 
     A line is page furniture when, with its digits masked, it recurs at least
     ``min_repeats`` times and is short ("Page 3 of 12", "CONFIDENTIAL - 2 -"),
-    or when it is a bare page number.  Sorted ``(start, end)`` spans.
+    or when it is a bare page number, and its occurrences lie on average at
+    least ``min_spacing`` characters apart (a page, not a list).  Sorted
+    ``(start, end)`` spans.
     """
     lines: list[tuple[int, int, str]] = []
     for m in regex.finditer(r"[^\n\r\f]+", text):
@@ -200,11 +204,17 @@ def furniture_lines(text: str, *, min_repeats: int = 3, max_len: int = 100) -> l
     if not lines:
         return []
     masked = [_DIGITS_RE.sub("#", s) for _, _, s in lines]
-    counts = Counter(masked)
+    where: dict[str, list[int]] = {}
+    for (start, _e, _s), mk in zip(lines, masked, strict=True):
+        where.setdefault(mk, []).append(start)
     out = []
     for (start, end, s), mk in zip(lines, masked, strict=True):
-        repeated = counts[mk] >= min_repeats and (len(s) >= 2 or counts[mk] >= 2 * min_repeats)
-        if repeated or (_PAGE_NO_RE.match(s) and counts[mk] >= 2):
+        places = where[mk]
+        n = len(places)
+        # page furniture recurs a page apart, not on consecutive lines
+        spread = n > 1 and (places[-1] - places[0]) / (n - 1) >= min_spacing
+        repeated = n >= min_repeats and (len(s) >= 2 or n >= 2 * min_repeats)
+        if spread and (repeated or (_PAGE_NO_RE.match(s) and n >= 2)):
             out.append((start, end))
     return out
 
@@ -286,19 +296,25 @@ def spacing_features(gap: str) -> dict[str, int]:
 
 
 class OffsetMap:
-    """Maps offsets of an original text to offsets of an edited one."""
+    """Maps offsets of an original text to offsets of an edited one (monotonic)."""
 
     def __init__(self) -> None:
-        self._old: list[int] = [0]
-        self._new: list[int] = [0]
+        # per edit: old start, old end, new start, new end
+        self._old_starts: list[int] = []
+        self._edits: list[tuple[int, int, int, int]] = []
 
-    def add(self, old: int, new: int) -> None:
-        self._old.append(old)
-        self._new.append(new)
+    def add(self, old_start: int, old_end: int, new_start: int, new_end: int) -> None:
+        self._old_starts.append(old_start)
+        self._edits.append((old_start, old_end, new_start, new_end))
 
     def __call__(self, old: int) -> int:
-        i = bisect.bisect_right(self._old, old) - 1
-        return self._new[i] + (old - self._old[i])
+        i = bisect.bisect_right(self._old_starts, old) - 1
+        if i < 0:
+            return old
+        os_, oe, ns, ne = self._edits[i]
+        if old < oe:  # inside a replaced stretch: clamp to its replacement
+            return min(ns + (old - os_), ne)
+        return ne + (old - oe)
 
 
 def apply_edits(text: str, edits: Iterable[tuple[int, int, str]]) -> tuple[str, OffsetMap]:
@@ -313,12 +329,16 @@ def apply_edits(text: str, edits: Iterable[tuple[int, int, str]]) -> tuple[str, 
         out.append(text[pos:start])
         length += start - pos
         out.append(rep)
+        omap.add(start, end, length, length + len(rep))
         length += len(rep)
-        omap.add(end, length)
         pos = end
     out.append(text[pos:])
     return "".join(out), omap
 
+
+#: Look-alike Latin letters that are ordinary letters of some orthography (Turkish
+#: dotless i, Ewe, yogh, long s): the consensus leaves them alone.
+_LATIN_LETTERS_KEPT = frozenset("ıʋɣƷȜȝſƖ")
 
 _CANON_RE = regex.compile(
     rf"(?P<inv>[{INVISIBLE_CLASS}]+)"
@@ -364,7 +384,7 @@ def canonical_text(text: str) -> tuple[str, OffsetMap]:
             edits.append((s, e, unicodedata.normalize("NFKC", m.group())))
         elif kind == "nonascii":
             ch = m.group()
-            lat = latin_for(ch) if ch.isalpha() and script_of(ch) != "LATIN" else None
+            lat = latin_for(ch) if ch.isalpha() and ch not in _LATIN_LETTERS_KEPT else None
             if lat is not None and _in_latin_word(text, s):
                 edits.append((s, e, lat))
     return apply_edits(text, edits)

@@ -18,8 +18,8 @@ from ..document import Document
 from .align import Tokens, matching_blocks, similarity_from_blocks, slide
 from .classify import PairContext, PairProfile, Verdict, classify, profile_pair
 from .model import Difference, Span
-from .moves import MIN_TOKENS, Stretch, find_moves
-from .normalize import IntervalSet, SpacingStats, count_newlines, furniture_lines
+from .moves import MAX_TOKENS, MIN_TOKENS, Stretch, find_moves
+from .normalize import count_newlines
 
 #: Above this many line-ending-only differences they are reported once.
 CRLF_COLLAPSE = 3
@@ -56,6 +56,13 @@ class PairResult:
     profile: PairProfile
     edits: list[Edit]
     differences: list[Difference] = field(default_factory=list)
+    #: differences of the files rather than the texts (byte-order mark, encoding, format)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def files_marked(self) -> bool:
+        """The files differ in a way that can tell them apart even if the texts do not."""
+        return any("byte-order mark" in n or "encoded as" in n for n in self.notes)
 
     @property
     def deliberate(self) -> list[Difference]:
@@ -172,12 +179,8 @@ def compare_pair(
     gap_pairs = [(text_a[e.a0:e.a1], text_b[e.b0:e.b1]) for e in edits if e.origin == "gap"]
     token_pairs = [(text_a[e.a0:e.a1], text_b[e.b0:e.b1]) for e in edits if e.origin != "gap"]
     profile = profile_pair(gap_pairs, token_pairs, count_newlines(text_a), count_newlines(text_b))
-    ctx = PairContext(
-        text_a, text_b, profile,
-        SpacingStats.of(text_a), SpacingStats.of(text_b),
-        IntervalSet(furniture_lines(text_a)), IntervalSet(furniture_lines(text_b)),
-        name_a, name_b,
-    )
+    profile.cross_format = doc_a.format != doc_b.format
+    ctx = PairContext(text_a, text_b, profile, name_a, name_b, doc_a, doc_b)
     gap_cache: dict[tuple[str, str], Verdict] = {}
     for e in edits:
         ta_, tb_ = text_a[e.a0:e.a1], text_b[e.b0:e.b1]
@@ -191,7 +194,25 @@ def compare_pair(
 
     result = PairResult(name_a, name_b, doc_a, doc_b, similarity, profile, edits)
     result.differences = _differences(ta, tb, edits, ctx, moves)
+    result.notes = file_notes(doc_a, doc_b, name_a, name_b)
     return result
+
+
+def file_notes(doc_a: Document, doc_b: Document, name_a: str, name_b: str) -> list[str]:
+    """Differences between the files that the texts do not show (each can tell copies apart)."""
+    notes = []
+    if doc_a.format != doc_b.format:
+        notes.append(f"{name_a} is {doc_a.format}, {name_b} is {doc_b.format}: "
+                     "layout differences between them are treated as noise")
+    bom_a, bom_b = bool(doc_a.meta.get("bom")), bool(doc_b.meta.get("bom"))
+    if bom_a != bom_b:
+        with_bom, without = (name_a, name_b) if bom_a else (name_b, name_a)
+        notes.append(f"{with_bom} starts with a byte-order mark (U+FEFF), {without} does not")
+    if doc_a.format == doc_b.format and doc_a.encoding and doc_b.encoding and (
+        doc_a.encoding != doc_b.encoding
+    ):
+        notes.append(f"{name_a} is encoded as {doc_a.encoding}, {name_b} as {doc_b.encoding}")
+    return notes
 
 
 def _differences(
@@ -202,10 +223,10 @@ def _differences(
     replaced: dict[int, list[Difference]] = {}
     if with_moves:
         deleted = [Stretch(k, e.ia0, e.ia1) for k, e in enumerate(edits)
-                   if e.origin == "block" and e.ia1 - e.ia0 >= MIN_TOKENS
+                   if e.origin == "block" and MIN_TOKENS <= e.ia1 - e.ia0 <= MAX_TOKENS
                    and (e.jb1 - e.jb0) * 4 <= e.ia1 - e.ia0]
         inserted = [Stretch(k, e.jb0, e.jb1) for k, e in enumerate(edits)
-                    if e.origin == "block" and e.jb1 - e.jb0 >= MIN_TOKENS
+                    if e.origin == "block" and MIN_TOKENS <= e.jb1 - e.jb0 <= MAX_TOKENS
                     and (e.ia1 - e.ia0) * 4 <= e.jb1 - e.jb0]
         for number, (d, i, _sim) in enumerate(find_moves(ta.keys, tb.keys, deleted, inserted), 1):
             ed, ei = edits[d.edit], edits[i.edit]

@@ -31,7 +31,6 @@ import re
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 import regex
@@ -94,12 +93,18 @@ class FieldMatcher:
 @dataclass(slots=True)
 class Matchers:
     rules: RuleSet
-    #: Uppercase marking terms anywhere (case-sensitive; stdlib ``re`` for speed).
+    #: Uppercase marking terms (case-sensitive), matched at prefilter hits.
     terms_upper: re.Pattern[str]
+    #: First words of the terms (``TOP``, ``SECRET``...): a hit must start with one.
+    term_heads: frozenset[str]
+    #: Terms in scripts without capitals (Hindi, Urdu, Bengali).
+    other_script: re.Pattern[str] | None
     #: Terms, case-insensitive, for checking one line.
     terms_ci: regex.Pattern[str]
-    #: Candidate lines: ``\\n`` + a label, a title-case marking or a line rule.
+    #: Candidate lines: ``\\n`` + a label, a marking alone, a spaced marking, a line rule.
     line_start: re.Pattern[str]
+    #: A field label at the start of a line (a labelled line is never prose).
+    label_start: re.Pattern[str]
     #: A whole banner cell (case-insensitive; verified afterwards).
     banner_cell: regex.Pattern[str]
     portion: re.Pattern[str]
@@ -109,6 +114,23 @@ class Matchers:
     #: uppercase term text without spaces -> term (for spaced-out markings)
     squeezed: dict[str, str]
     qualifiers: frozenset[str]
+
+
+def _case_variants(text: str) -> list[str]:
+    """The ways a label or marking is written: as given, CAPITALS, lower, Title, First."""
+    return list(dict.fromkeys([text, text.upper(), text.lower(), text.title(), text[:1].upper() + text[1:].lower()]))
+
+
+def _loose_char(ch: str) -> str:
+    if ch == " ":
+        return _SPACE
+    if ch == ".":
+        return r"\.?"
+    if ch == "-":
+        return _HYPHEN
+    if ch == "/":
+        return _SLASH
+    return re.escape(ch)
 
 
 def _label_regex(label: str, separator: str) -> str:
@@ -140,35 +162,68 @@ _SEPARATORS = {
 }
 
 
-@lru_cache(maxsize=8)
-def _matchers_for(rules_id: int, rules: RuleSet) -> Matchers:
+_matchers_cache: dict[int, tuple[RuleSet, Matchers]] = {}
+
+
+def _matchers_for(rules: RuleSet) -> Matchers:
+    got = _matchers_cache.get(id(rules))
+    if got is not None and got[0] is rules:
+        return got[1]
+    built = _build_matchers(rules)
+    if len(_matchers_cache) > 8:
+        _matchers_cache.clear()
+    _matchers_cache[id(rules)] = (rules, built)
+    return built
+
+
+def _build_matchers(rules: RuleSet) -> Matchers:
     terms = rules.terms
-    qualifiers = frozenset(t for t, info in terms.items() if info.rules and all(r.endswith(".qualifier") for r in info.rules))
+    qualifiers = frozenset(
+        t for t, info in terms.items() if info.rules and all(r.endswith(".qualifier") for r in info.rules)
+    )
     real = [t for t in terms if t not in qualifiers]
     squeezed = {t.replace(" ", ""): t for t in terms}
-    words_upper = sorted(set(real) | {s for s in squeezed if s not in terms and s.replace("/", "").isalpha() and len(s) > 3})
+    words_upper = sorted(
+        set(real) | {q for q in squeezed if q not in terms and q.replace("/", "").isalpha() and len(q) > 3}
+    )
+    # Matched at the hits of a cheap ``[A-Z][A-Z]`` prefilter, never scanned.
     terms_upper = re.compile(trie_regex(words_upper) + r"(?![^\W_])")
+    term_heads = frozenset(h.group() for h in (_HEAD.match(w) for w in words_upper) if h is not None)
+    other_script = sorted(w for w in words_upper if not regex.match(r"[A-Z]", w))
     terms_ci = regex.compile(
         r"(?<![^\W_])(?:" + trie_regex(sorted(set(terms) | set(squeezed))) + r")(?![^\W_])",
         regex.IGNORECASE,
     )
     field_matchers = []
-    labels_all: list[str] = []
+    starts: set[str] = set()
+    label_alts: list[str] = []
     for fr in rules.fields:
         alts = "|".join(_label_regex(lab, fr.separator) for lab in sorted(fr.labels, key=len, reverse=True))
         flags = 0 if fr.uppercase_only else regex.IGNORECASE
         pat = regex.compile(r"(?:" + alts + r")" + _SEPARATORS[fr.separator], flags)
         field_matchers.append(FieldMatcher(fr, pat))
-        labels_all.extend(fr.labels)
+        for lab in fr.labels:
+            starts.update([lab] if fr.uppercase_only else _case_variants(lab))
+        variants = sorted({v for lab in fr.labels for v in ([lab] if fr.uppercase_only else _case_variants(lab))})
+        # Lines opening with "Label:" or "FM"/"TO" are never prose; "No. 10
+        # Downing Street said..." may be.
+        if fr.separator == "colon":
+            label_alts.append(trie_regex(variants, char=_loose_char) + r"[ \t]*[:：]")
+        elif fr.uppercase_only:
+            label_alts.append(trie_regex(variants, char=_loose_char) + r"[ \t]")
     line_rules = tuple(p for p in rules.patterns if p.where == "line")
     header_rules = tuple(p for p in rules.patterns if p.where == "header")
-    # Candidate line starts: a label, a marking written in any case, a line rule.
-    label_words = sorted({lab.lower().split(" ")[0].rstrip(".") for lab in labels_all if lab.strip(".")})
-    title_terms = sorted({t.split(" ")[0].lower() for t, info in terms.items() if info.titlecase != "never" and t not in qualifiers})
-    first = sorted(set(label_words) | set(title_terms))
-    line_alts = [r"(?i:" + trie_regex(first, char=lambda c: re.escape(c)) + r")"]
-    line_alts.extend(r"(?:" + p.source + r")" for p in line_rules)
-    line_start = re.compile(r"\n[ \t]*(?:[-*•>|#]+[ \t]*)?(?:" + "|".join(line_alts) + r")")
+    for t, info in terms.items():
+        if info.titlecase != "never" and t not in qualifiers:
+            starts.update(_case_variants(t))
+    # Candidate lines: a case-sensitive trie of every label and marking in the
+    # case variants it may be written in, so each line start costs a couple of
+    # character comparisons; the line is then analysed properly.
+    cand = [trie_regex(sorted(starts), char=_loose_char) + r"(?![^\W\d_])"]
+    cand.append(r"[A-Z] {1,3}[A-Z] {1,3}[A-Z] {1,3}[A-Z]")
+    cand.extend(r"(?:" + p.source + r")" for p in line_rules)
+    line_start = re.compile(r"\n[ \t]*(?:[-*•>|#=_/]+[ \t]*)?(?:" + "|".join(cand) + r")")
+    label_start = re.compile(r"(?:" + "|".join(label_alts) + r")")
     # A banner cell: markings, separators, and what banners carry beside them.
     all_terms = trie_regex(sorted(set(terms) | set(squeezed)))
     pcls = trie_regex(sorted(rules.portion_classification, key=len, reverse=True) or ["U"])
@@ -185,17 +240,21 @@ def _matchers_for(rules_id: int, rules: RuleSet) -> Matchers:
     )
     sep = r"(?:[ \t]*(?://|/|[-‐‑–—]+|,|:|;|\||&|\+|\bAND\b)?[ \t]*)"
     banner_cell = regex.compile(
-        r"[ \t]*(?:[-*=_#|]+[ \t]*)?" + item + r"(?:" + sep + item + r")*[ \t]*[.]?(?:[ \t]*[-*=_#|]+)?[ \t]*",
+        r"[ \t]*(?:[-*=_#|/]+[ \t]*)?" + item + r"(?:" + sep + item + r")*[ \t]*[.]?(?:[ \t]*[-*=_#|/]+)?[ \t]*",
         regex.IGNORECASE | regex.V0,
     )
     portion = re.compile(
-        r"\((?:" + pcls + r")(?:[ \t]*/{1,2}[ \t]*(?:" + pcav + r"|REL[ \t]+TO[ \t]+[A-Z]{2,5}(?:[ \t]*,[ \t]*[A-Z]{2,5})*|[A-Z]{2,6}))*\)"
+        r"\((?:" + pcls + r")(?:[ \t]*/{1,2}[ \t]*(?:" + pcav
+        + r"|REL[ \t]+TO[ \t]+[A-Z]{2,5}(?:[ \t]*,[ \t]*[A-Z]{2,5})*|[A-Z]{2,6}))*\)"
     )
     return Matchers(
         rules=rules,
         terms_upper=terms_upper,
+        term_heads=term_heads,
+        other_script=re.compile("|".join(re.escape(w) for w in other_script)) if other_script else None,
         terms_ci=terms_ci,
         line_start=line_start,
+        label_start=label_start,
         banner_cell=banner_cell,
         portion=portion,
         fields=tuple(field_matchers),
@@ -208,7 +267,7 @@ def _matchers_for(rules_id: int, rules: RuleSet) -> Matchers:
 
 def matchers(rules: RuleSet | None = None) -> Matchers:
     rules = rules or active()
-    return _matchers_for(id(rules), rules)
+    return _matchers_for(rules)
 
 
 # -- lines ----------------------------------------------------------------
@@ -230,22 +289,28 @@ class Line:
         return self.body >= self.end
 
 
-_WORD_TOKEN = regex.compile(r"[\"'“‘(\[]*\p{L}[\p{L}\p{M}'’-]*[\"'”’)\].,;:!?]*")
 _PARA_NUM = regex.compile(r"[ \t]*(?:¶[ \t]*)?(?:\d{1,3}|[A-Za-z]|[ivxIVX]{1,4})[.)][ \t]")
 
 
+#: From the first code character of a word to its end: one match per word.
+_CODE_WORD = re.compile(r"[0-9/@#=\\|<>_]\S*")
+
+
 def is_prose(text: str) -> bool:
-    """Whether a line reads as running text rather than a header or a list item."""
+    """Whether a line reads as running text rather than a header or a list item.
+
+    At least 40 characters and 7 words; runs of digits, slashes and other
+    code characters in at most 30 % of the words (routing lines and lists of
+    numbers have more); and not a comma-separated list of names.
+    """
     if len(text) < 40:
         return False
-    tokens = text.split()
-    if len(tokens) < 7:
+    words = len(text.split())
+    if words < 7:
         return False
-    words = 0
-    for tok in tokens:
-        if _WORD_TOKEN.fullmatch(tok) and "/" not in tok:
-            words += 1
-    return words >= 0.7 * len(tokens)
+    if text.count(",") + text.count(";") > 0.35 * words:
+        return False
+    return len(_CODE_WORD.findall(text)) <= 0.3 * words
 
 
 _LOWER = regex.compile(r"\p{Ll}")
@@ -286,11 +351,13 @@ _OWNER = {"marking": "markings", "identifier": "identifiers", "datetime": "datet
 
 _GAP = regex.compile(r"\t[ \t]*|[ ]{2,}")
 _SPACED = regex.compile(r"(?<![^\W_])[A-Z](?: {1,3}[A-Z]){3,}(?![^\W_])")
+#: The prefilter of the term scan: an uppercase word (``[A-Z][A-Z]`` is cheap to find).
+_CAPS = regex.compile(r"[A-Z][A-Z\u00C0-\u00DE]+")
 _TAIL = re.compile(r"[ \t]*//[ \t]*[A-Z0-9][A-Z0-9 ,/-]*|[ \t]+REL(?:EASABLE)?[ \t]+TO[ \t]+[A-Z]{2,5}(?:[ \t]*,[ \t]*[A-Z]{2,5})*")
 _RUN_GAP = re.compile(r"[ \t]*(?://|/|[-‐‑–—]|,|;|:)?[ \t]*")
 _ROUTING_TOKEN = regex.compile(r"R[A-Z]{3,}/")
 _STRONG_VALUE = regex.compile(r"[/\d@]|TELNO|IMMEDIATE|PRIORITY|ROUTINE|FLASH|DESKBY|AMEMBASSY|SECSTATE|EMBASSY|MISSION|CONSULATE|HIGH COMMISSION|FOREIGN|UKMIS|UKREP|UKDEL", regex.IGNORECASE)
-_GENERIC_FIELD = regex.compile(r"[ \t]*(?P<label>[A-Z][A-Za-z][A-Za-z .&/'()-]{0,28}?)[ \t]*:[ \t]*(?P<value>\S.{0,118})")
+_GENERIC_FIELD = regex.compile(r"[ \t]*(?P<label>[A-Z][A-Za-z][A-Za-z .&/'()-]{0,28}?)[ \t]*:(?=[ \t])[ \t]*(?P<value>\S.{0,118})")
 _PROSE_LABELS = frozenset(
     "summary comment comments note notes background action request begin end text quote unquote para "
     "paragraph introduction conclusion recommendation recommendations question answer update source "
@@ -298,6 +365,7 @@ _PROSE_LABELS = frozenset(
     "discussion analysis assessment".split()
 )
 _SIGNATURE = regex.compile(r"[ \t]*(?:\(?(?:signed|sgd)\)?\.?[ \t]+)?(?:[\p{Lu}][\p{L}.'’-]*)(?:[ \t]+[\p{Lu}][\p{L}.'’-]*){0,3}[ \t]*[.,]?[ \t]*")
+_STOP_LINE = regex.compile(r"BT|NNNN|ZZZZ|(?:END )?SUMMARY|SUMMARY:?|TEXT|BEGIN TEXT|SIPDIS")
 _NOT_SIGNATURE = frozenset("END ENDS BT NNNN UNQUOTE QUOTE SUMMARY COMMENT TEXT END CABLE NOTE".split())
 _CODE_TOKEN = regex.compile(r"(?=[A-Z0-9/#.-]*\d)(?=[A-Z0-9/#.-]*[A-Z])[A-Z0-9/#.-]{3,}|[A-Z]{2,}/[A-Z0-9/]+|#\d+")
 
@@ -328,6 +396,8 @@ class Layout:
         self._claim_maxend: list[int] = []
         self.term_hits: list[TermHit] = []
         self._enumerated: bool | None = None
+        self._spaced_candidates: list[int] = []
+        self._digit_windows: list[tuple[int, int]] | None = None
         self._build()
 
     # -- lines -------------------------------------------------------------
@@ -341,16 +411,15 @@ class Layout:
         end = s.find("\n", start)
         if end < 0:
             end = self.n
-        raw_end = end
         while end > start and s[end - 1] in " \t\f\v":
             end -= 1
         body = start
         while body < end and s[body] in " \t\f\v":
             body += 1
         text = s[start:end]
-        ln = Line(start, end, body, text, is_prose(text), bool(_LOWER.search(text)))
+        prose = is_prose(text) and self.m.label_start.match(s, body, end) is None
+        ln = Line(start, end, body, text, prose, bool(_LOWER.search(text)))
         self._lines[start] = ln
-        _ = raw_end
         return ln
 
     def next_line(self, ln: Line) -> Line | None:
@@ -371,6 +440,39 @@ class Layout:
         while ln is not None and ln.start < end:
             yield ln
             ln = self.next_line(ln)
+
+    # -- scanning helpers ------------------------------------------------------
+
+    def digit_windows(self) -> list[tuple[int, int]]:
+        """Spans around the digits of the text (the whole text when digits are dense).
+
+        Every pattern whose matches hold a digit is searched only there: on
+        literary prose that skips nearly all the text.
+        """
+        if self._digit_windows is None:
+            self._digit_windows = _windows(self.s)
+        return self._digit_windows
+
+    def finditer(self, pattern: Any, digits: bool = False) -> Iterator[Any]:
+        """``pattern.finditer`` over the text, or only over the digit windows."""
+        if not digits:
+            yield from pattern.finditer(self.s)
+            return
+        for a, b in self.digit_windows():
+            yield from pattern.finditer(self.s, a, b)
+
+    def left_ok(self, start: int) -> bool:
+        """No letter or digit glued to the left of ``start`` (a token boundary)."""
+        if start <= 0:
+            return True
+        c = self.s[start - 1]
+        return not (c.isalnum() or c == "_")
+
+    def right_ok(self, end: int) -> bool:
+        if end >= self.n:
+            return True
+        c = self.s[end]
+        return not (c.isalnum() or c == "_")
 
     # -- zones ---------------------------------------------------------------
 
@@ -452,7 +554,9 @@ class Layout:
         candidates: set[int] = set()
         scan = "\n" + s
         for mt in m.line_start.finditer(scan):
-            candidates.add(self.line_at(mt.start()).start)  # mt.start() is the "\n" before, i.e. pos-1
+            # mt.start() indexes the "\n" in ``scan``; in ``s`` it is the line's start.
+            candidates.add(self.line_at(mt.start()).start)
+        self._spaced_candidates = sorted(candidates)
         self._scan_terms()
         for h in self.term_hits:
             candidates.add(self.line_at(h.start).start)
@@ -496,11 +600,14 @@ class Layout:
             self._claim_maxend.append(maxend)
 
     def _head_end(self) -> int:
+        """Where the body starts: the first prose line that opens a paragraph."""
         ln: Line | None = self.line_at(0) if self.n else None
         count = 0
+        prev_blank = True
         while ln is not None and count < self.MAX_HEAD_LINES:
-            if ln.prose:
+            if ln.prose and (prev_blank or _PARA_NUM.match(self.s, ln.start, ln.end)):
                 return ln.start
+            prev_blank = ln.blank
             count += 1
             ln = self.next_line(ln)
         return ln.start if ln is not None else self.n
@@ -528,25 +635,39 @@ class Layout:
     def _scan_terms(self) -> None:
         s = self.s
         terms = self.rules.terms
+        m = self.m
         hits: list[TermHit] = []
-        for mt in self.m.terms_upper.finditer(s):
-            a, b = mt.span()
+        match = m.terms_upper.match
+        heads = m.term_heads
+        for pm in _CAPS.finditer(s):
+            a = pm.start()
+            if pm.group() not in heads:
+                continue
             if a > 0 and (s[a - 1].isalnum() or s[a - 1] == "_"):
                 continue
-            word = " ".join(mt.group().replace("\t", " ").split())
-            word = regex.sub(r"[ \t]?/[ \t]?", "/", word)
-            word = regex.sub(r"[‐‑–—]", "-", word)
-            info = terms.get(word) or terms.get(self.m.squeezed.get(word.replace(" ", ""), ""))
-            if info is None:
+            mt = match(s, a)
+            if mt is None:
                 continue
-            hits.append(TermHit(a, b, (info.term,), (info,)))
-        for mt in _SPACED.finditer(s):
-            raw = mt.group()
-            squeezed = regex.sub(r" {2,}", "\0", raw).replace(" ", "").replace("\0", " ")
-            t = squeezed if squeezed in terms else self.m.squeezed.get(squeezed.replace(" ", ""))
-            if t is None or t not in terms:
-                continue
-            hits.append(TermHit(mt.start(), mt.end(), (t,), (terms[t],), spaced=True))
+            info = self._term_info(mt.group())
+            if info is not None:
+                hits.append(TermHit(a, mt.end(), (info.term,), (info,)))
+        if m.other_script is not None and not s.isascii():
+            for mt in m.other_script.finditer(s):
+                a, b = mt.span()
+                if (a > 0 and s[a - 1].isalnum()) or (b < self.n and s[b].isalnum()):
+                    continue
+                info = terms.get(mt.group())
+                if info is not None:
+                    hits.append(TermHit(a, b, (info.term,), (info,)))
+        for start in self._spaced_candidates:
+            ln = self.line_at(start)
+            for mt in _SPACED.finditer(s, ln.start, ln.end):
+                raw = mt.group()
+                squeezed = regex.sub(r" {2,}", "\0", raw).replace(" ", "").replace("\0", " ")
+                t = squeezed if squeezed in terms else m.squeezed.get(squeezed.replace(" ", ""))
+                if t is None or t not in terms:
+                    continue
+                hits.append(TermHit(mt.start(), mt.end(), (t,), (terms[t],), spaced=True))
         hits.sort(key=lambda h: h.start)
         # Extend with //-tails and REL TO lists; merge adjacent terms into runs.
         runs: list[TermHit] = []
@@ -569,6 +690,14 @@ class Layout:
             runs.append(h)
         # Qualifiers alone (PERSONAL, COPY...) are no marking.
         self.term_hits = [r for r in runs if any(t not in self.m.qualifiers for t in r.terms)]
+
+    def _term_info(self, raw: str) -> TermInfo | None:
+        word = " ".join(raw.replace("\t", " ").split())
+        if "/" in word:
+            word = regex.sub(r" ?/ ?", "/", word)
+        word = regex.sub(r"[‐‑–—]", "-", word)
+        terms = self.rules.terms
+        return terms.get(word) or terms.get(self.m.squeezed.get(word.replace(" ", ""), ""))
 
     # -- one line ------------------------------------------------------------
 
@@ -700,8 +829,6 @@ class Layout:
                 break
             indented = nxt.body > nxt.start
             routing = bool(_ROUTING_TOKEN.match(self.s, nxt.body))
-            if nxt.prose and not routing:
-                break
             if self._field_at(nxt.body, nxt, in_zone) is not None:
                 break
             if self._banner(nxt.body, nxt.end, in_zone) is not None:
@@ -710,7 +837,11 @@ class Layout:
                 break
             if not (indented or routing or (in_zone and (empty or claim.owner in ("distribution", "identifiers", "markings")))):
                 break
+            if nxt.prose and not (indented and self.s[ln.start : cur.end].rstrip().endswith((",", ";", "&"))):
+                break
             if _PARA_NUM.match(self.s, nxt.start, nxt.end) and claim.kind not in ("reference",):
+                break
+            if _STOP_LINE.fullmatch(self.s, nxt.body, nxt.end):
                 break
             claim.end = nxt.end
             claim.lines += 1
@@ -809,7 +940,7 @@ class Layout:
         gf = _GENERIC_FIELD.fullmatch(text)
         if gf is not None:
             label = gf.group("label").strip()
-            if label.lower() not in _PROSE_LABELS and len(label.split()) <= 4:
+            if label.lower() not in _PROSE_LABELS and len(label.split()) <= 3:
                 return Claim(
                     ln.body, ln.end, "identifiers", "header-field", Severity.MEDIUM,
                     "leakdesk.header-field", "leakdesk", label=label,
@@ -879,7 +1010,7 @@ class Layout:
     def enumerated(self) -> bool:
         """Whether the document enumerates with (A), (B)...: then (C) is a list item."""
         if self._enumerated is None:
-            self._enumerated = bool(re.search(r"(?:^|\n)[ \t]*\((?:A|B|D|E)\)[ \t]", self.s))
+            self._enumerated = bool(re.search(r"\((?:A|B|D|E)\)[ \t]", self.s))
         return self._enumerated
 
     def _marking_position(self, a: int) -> bool:
@@ -889,14 +1020,37 @@ class Layout:
             return True
         if _PARA_NUM.fullmatch(before + " ") or regex.fullmatch(r"[ \t]*(?:¶[ \t]*)?\d{1,3}[.)]?[ \t]*|[ \t]*[-*•][ \t]*", before):
             return True
-        if regex.search(r"[:：][ \t]*$", before) and len(before) < 40:
-            return True
-        return False
+        return bool(regex.search(r"[:：][ \t]*$", before)) and len(before) < 40
+
+
+_DIGIT_RUN = regex.compile(r"[0-9]+")
+_WINDOW_MARGIN = 100
+_WINDOW_JOIN = 2000
+
+
+def _windows(s: str) -> list[tuple[int, int]]:
+    n = len(s)
+    limit = max(64, n // 1500)
+    out: list[tuple[int, int]] = []
+    for count, mt in enumerate(_DIGIT_RUN.finditer(s)):
+        if count > limit:
+            return [(0, n)]
+        a = max(0, mt.start() - _WINDOW_MARGIN)
+        b = min(n, mt.end() + _WINDOW_MARGIN)
+        if out and a - out[-1][1] < _WINDOW_JOIN:
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
+
+
+_HEAD = regex.compile(r"[^\W\d_]+")
 
 
 def _squeeze(mt: regex.Match[str]) -> str:
-    raw = mt.group()
-    return regex.sub(r" {2,}", "\0", raw).replace(" ", "").replace("\0", " ")
+    raw: str = mt.group()
+    joined: str = regex.sub(r" {2,}", "\0", raw)
+    return joined.replace(" ", "").replace("\0", " ")
 
 
 def _titled(raw: str) -> bool:
@@ -923,19 +1077,3 @@ def layout(doc: Document) -> Layout:
     with _cache_lock:
         _cache = (doc.text, id(rules), lay)
     return lay
-
-
-# -- helpers for detectors ---------------------------------------------------
-
-
-def line_context(lay: Layout, start: int) -> tuple[Line, bool]:
-    """The line holding ``start`` and whether it is in a header block."""
-    return lay.line_at(start), lay.in_zone(start)
-
-
-def severity_for(lay: Layout, start: int, header: Severity, prose: Severity | None) -> Severity | None:
-    """``header`` on a header/structured line, ``prose`` inside running prose."""
-    ln = lay.line_at(start)
-    if ln.prose and not lay.in_zone(start):
-        return prose
-    return header

@@ -87,12 +87,9 @@ def _inline(doc: Document, lay: Layout, h: TermHit) -> Finding | None:
     severity: Severity | None
     if not ln.prose:
         where = "header line" if zone else "short line"
-        if compound or distinctive:
-            severity = Severity.HIGH
-        elif zone:
-            severity = Severity.MEDIUM
-        else:
-            severity = Severity.LOW if prose_sev else None
+        # One plain word ("SECRET", "PRIORITY") on a heading may be a marking or
+        # a headline: low, for a person to decide.
+        severity = Severity.HIGH if compound or distinctive else (Severity.LOW if prose_sev else None)
     elif ln.lower:
         where = "running prose"
         if not prose_sev:

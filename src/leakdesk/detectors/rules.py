@@ -54,8 +54,9 @@ WHERES: tuple[str, ...] = ("anywhere", "line", "header")
 TITLECASE: tuple[str, ...] = ("banner", "header", "never")
 #: Separators between a field label and its value.
 SEPARATORS: tuple[str, ...] = ("colon", "space", "any")
-#: Validators a pattern rule may name (implemented in :mod:`._validators`).
-VALIDATORS: tuple[str, ...] = ("date", "digits", "not_year")
+#: Validators a pattern rule may name: ``digits`` (the match holds a digit),
+#: ``not_year`` (the match is not a year such as 1998 or 2024).
+VALIDATORS: tuple[str, ...] = ("digits", "not_year")
 
 ENV_VAR = "LEAKDESK_RULES"
 
@@ -85,6 +86,10 @@ _PATTERN_KEYS = {
     "regex",
     "ignorecase",
     "validator",
+    "has_digits",
+    "context",
+    "context_required",
+    "context_window",
     "message",
     "action",
 }
@@ -157,6 +162,14 @@ class PatternRule:
     source: str
     ignorecase: bool
     validator: str | None
+    #: Every match contains a digit: search only near digits (much faster).
+    has_digits: bool
+    #: Words that, just before a match, confirm it (Presidio's context words).
+    context: tuple[str, ...]
+    #: Without a context word the match does not count.
+    context_required: bool
+    #: How many characters before the match are searched for a context word.
+    context_window: int
     message: str | None
     action: str
 
@@ -262,6 +275,14 @@ def _bool(value: Any, path: str, where: str, default: bool) -> bool:
         return default
     if not isinstance(value, bool):
         raise _fail(path, where, "must be true or false")
+    return value
+
+
+def _int(value: Any, path: str, where: str, default: int) -> int:
+    if value is None:
+        return default
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 400:
+        raise _fail(path, where, "must be a whole number from 1 to 400")
     return value
 
 
@@ -398,10 +419,16 @@ def _load_pack(data: Any, path: str, builtin: bool) -> tuple[PackInfo, RuleSet]:
                 source=str(p.get("regex")),
                 ignorecase=ic,
                 validator=validator or None,
+                has_digits=_bool(p.get("has_digits"), path, w + ".has_digits", False),
+                context=_str_list(p["context"], path, w + ".context") if p.get("context") is not None else (),
+                context_required=_bool(p.get("context_required"), path, w + ".context_required", False),
+                context_window=_int(p.get("context_window"), path, w + ".context_window", 40),
                 message=_str(p.get("message"), path, w + ".message", required=False),
                 action=_choice(p.get("action"), _ACTIONS, path, w + ".action", "replace"),
             )
         )
+        if patterns[-1].context_required and not patterns[-1].context:
+            raise _fail(path, w + ".context_required", "needs a list of context words")
     info = PackInfo(name, title, path, builtin)
     return info, RuleSet((info,), tuple(markings), tuple(fields), tuple(patterns), portion_cls, portion_cav)
 
@@ -448,13 +475,23 @@ def merge(sets: Iterable[RuleSet]) -> RuleSet:
     )
 
 
+_PACK_LINE = re.compile(r"^pack[ \t]*:", re.MULTILINE)
+
+
 def builtin_pack_files() -> list[tuple[str, str]]:
-    """(name, YAML text) of every pack shipped with leakdesk, sorted by name."""
+    """(name, YAML text) of every pack shipped with leakdesk, sorted by name.
+
+    ``rules/`` may also hold data tables of other detectors (such as
+    ``invisible_chars.yaml``); a shipped file is a rule pack when it has a
+    top-level ``pack:`` key.  Files a user points to are always packs.
+    """
     folder = resources.files(__package__).joinpath("rules")
     out = []
     for entry in folder.iterdir():
         if entry.name.endswith((".yaml", ".yml")) and entry.is_file():
-            out.append((entry.name, entry.read_text(encoding="utf-8")))
+            text = entry.read_text(encoding="utf-8")
+            if _PACK_LINE.search(text):
+                out.append((entry.name, text))
     return sorted(out)
 
 

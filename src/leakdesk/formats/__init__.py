@@ -40,6 +40,7 @@ ADAPTER_MODULES: tuple[str, ...] = (
     "odf",
     "image",
     "email",
+    "svg",
     "text",
 )
 

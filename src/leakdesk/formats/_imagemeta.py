@@ -441,6 +441,7 @@ _XMP_MEDIUM = {
     "description", "title", "subject", "Headline", "Instructions", "Source",
     "TransmissionReference", "GPSAltitude", "GPSTimeStamp", "Producer", "Keywords", "label",
     "documentID", "instanceID", "RawFileName", "PreservedFileName", "parameters", "action",
+    "xmptk",
 }
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _STRUCTURAL = {"RDF", "Description", "Seq", "Bag", "Alt", "li", "xmpmeta", "XMP", "Property"}
@@ -673,7 +674,24 @@ def walk_jpeg(data: bytes, report: MetaReport) -> int:
     xmp_ext: list[bytes] = []
     while i + 4 <= n:
         if data[i] != 0xFF:
-            break
+            # junk between segments (a wrong segment length, a bad editor): decoders
+            # skip to the next marker ("extraneous bytes before marker"), so a segment
+            # after the junk still reaches every viewer and exiftool; walk on to it
+            j = _next_jpeg_marker(data, i)
+            if j < 0:
+                break
+            junk = data[i:j]
+            strings = printable_strings(junk, 10)
+            report.extras.append(Extra(
+                "parse-error", Severity.LOW,
+                f"{len(junk):,} stray bytes between JPEG segments at offset {i:,} (a wrong "
+                "segment length or a damaged file); skipped to the next segment as "
+                "decoders do" + (f"; readable text: {', '.join(strings[:6])}" if strings
+                                  else ""),
+                {"offset": i, "bytes": len(junk), "strings": strings}, strings))
+            report.blocks.append(("jpeg:stray bytes", junk))
+            i = j
+            continue
         marker = data[i + 1]
         if marker == 0xFF:
             i += 1
@@ -699,6 +717,18 @@ def walk_jpeg(data: bytes, report: MetaReport) -> int:
     if xmp_ext:
         read_xmp(b"".join(xmp_ext), report, "XMP (extended)")
     return -1
+
+
+def _next_jpeg_marker(data: bytes, start: int) -> int:
+    """Offset of the next marker segment (0xFF then a marker byte) at or after ``start``."""
+    i = start
+    while True:
+        i = data.find(b"\xff", i)
+        if i < 0 or i + 1 >= len(data):
+            return -1
+        if data[i + 1] not in (0x00, 0xFF) and not 0xD0 <= data[i + 1] <= 0xD7:
+            return i
+        i += 1
 
 
 def _jpeg_eoi(data: bytes, start: int) -> int:
@@ -898,6 +928,137 @@ def walk_webp(data: bytes, report: MetaReport) -> int:
                 f"unknown WebP chunk {ctype.decode('latin-1')!r} ({size:,} bytes)",
                 {"chunk": ctype.decode("latin-1"), "bytes": size, "strings": strings}, strings))
     return end
+
+
+_NETPBM_FIELDS = {b"P1": 2, b"P2": 3, b"P3": 3, b"P4": 2, b"P5": 3, b"P6": 3}
+
+
+def walk_netpbm(data: bytes, report: MetaReport) -> int:
+    """Netpbm (PBM/PGM/PPM) header comments; return where the raster starts.
+
+    The header is the magic number and 2 or 3 numbers, with ``#`` comments
+    (to the end of the line) allowed anywhere between them; editors write their
+    name there ("# CREATOR: GIMP PNM Filter Version 1.1").  The plain (ASCII)
+    variants P1 to P3 are also searched for comments inside the raster.
+    """
+    magic = data[:2]
+    want = _NETPBM_FIELDS.get(magic)
+    if want is None:
+        return -1
+    comments: list[str] = []
+    i, n, got = 2, len(data), 0
+    while i < n and got < want:
+        c = data[i : i + 1]
+        if c == b"#":
+            j = data.find(b"\n", i)
+            j = n if j < 0 else j
+            comments.append(data[i + 1 : j].decode("latin-1").strip())
+            i = j + 1
+        elif c.isspace():
+            i += 1
+        elif c.isdigit():
+            while i < n and data[i : i + 1].isdigit():
+                i += 1
+            got += 1
+        else:
+            break
+    end = min(i + 1, n)  # one whitespace character ends the header
+    if magic in (b"P1", b"P2", b"P3"):
+        for line in data[end:].split(b"\n"):
+            if b"#" in line:
+                comments.append(line.split(b"#", 1)[1].decode("latin-1").strip())
+    report.blocks.append(("netpbm header", data[:end]))
+    for text in comments[:200]:
+        if text:
+            report.add(MetaItem("comment", "Netpbm comment", _clean_text(text), "netpbm:comment",
+                                Severity.MEDIUM, "a comment in the file header, often the name "
+                                "and version of the program that wrote it"))
+    return end
+
+
+_XMP_UUID = bytes.fromhex("be7acfcb97a942e89c71999491e3afac")
+_JP2_PLAIN = {b"jP  ", b"ftyp", b"ihdr", b"bpcc", b"pclr", b"cmap", b"cdef", b"res ", b"resc",
+              b"resd", b"rreq"}
+
+
+def walk_jp2(data: bytes, report: MetaReport) -> int:
+    """JPEG 2000 (JP2 boxes or a raw codestream): XML and XMP boxes, UUID boxes, the
+    ICC profile, and comments (COM) in the codestream's main header.  Returns the end
+    of the last box (or of the codestream), -1 if unknown."""
+    if data.startswith(b"\xff\x4f\xff\x51"):
+        _j2k_comments(data, report)
+        return -1
+    return _jp2_boxes(data, 0, len(data), report, depth=0)
+
+
+def _jp2_boxes(data: bytes, start: int, end: int, report: MetaReport, depth: int) -> int:
+    i = start
+    count = 0
+    while i + 8 <= end and count < 10_000:
+        count += 1
+        size = struct.unpack(">I", data[i : i + 4])[0]
+        btype = data[i + 4 : i + 8]
+        head = 8
+        if size == 1:
+            if i + 16 > end:
+                break
+            size = struct.unpack(">Q", data[i + 8 : i + 16])[0]
+            head = 16
+        elif size == 0:
+            size = end - i
+        if size < head or i + size > end:
+            size = end - i  # a damaged length: the rest of the file
+        body = data[i + head : i + size]
+        name = btype.decode("latin-1")
+        if btype in (b"jp2h", b"res ", b"uinf") and depth < 4:
+            _jp2_boxes(data, i + head, i + size, report, depth + 1)
+        elif btype == b"xml ":
+            if b"xmpmeta" in body or b"rdf:RDF" in body:
+                read_xmp(body, report, "XMP")
+            else:
+                report.blocks.append(("jp2:xml", body))
+                text = decode_text_bytes(body) or " ".join(printable_strings(body))
+                report.add(MetaItem("JP2", "XML box", text, "jp2:xml", Severity.MEDIUM,
+                                    "an XML metadata box (GML, a vendor record...)"))
+        elif btype == b"uuid" and body[:16] == _XMP_UUID:
+            read_xmp(body[16:], report, "XMP")
+        elif btype == b"colr" and body[:1] == b"\x02":
+            read_icc(body[3:], report)
+        elif btype == b"jp2c":
+            _j2k_comments(body, report)
+        elif btype not in _JP2_PLAIN and btype not in (b"colr", b"jp2h", b"res "):
+            report.blocks.append((f"jp2:{name}", body))
+            strings = printable_strings(body, 20)
+            report.extras.append(Extra(
+                "chunk", Severity.MEDIUM if strings else Severity.LOW,
+                f"JPEG 2000 box {name!r} ({len(body):,} bytes)"
+                + (f"; readable text: {', '.join(strings[:6])}" if strings else ""),
+                {"box": name, "bytes": len(body), "strings": strings}, strings))
+            for text in strings[:20]:
+                report.add(MetaItem("JP2", f"{name.strip()} box text", text, f"jp2:{name}",
+                                    Severity.MEDIUM, "text inside a JPEG 2000 box"))
+        i += size
+    return i
+
+
+def _j2k_comments(cs: bytes, report: MetaReport) -> None:
+    """COM segments of a codestream's main header (up to the first tile, SOT)."""
+    i = 2 if cs.startswith(b"\xff\x4f") else -1
+    while i >= 0 and i + 4 <= len(cs):
+        marker = cs[i : i + 2]
+        if marker[:1] != b"\xff" or marker in (b"\xff\x90", b"\xff\x93", b"\xff\xd9"):
+            return
+        length = struct.unpack(">H", cs[i + 2 : i + 4])[0]
+        if marker == b"\xff\x64" and length >= 4:
+            body = cs[i + 6 : i + 2 + length]
+            report.blocks.append(("j2k:COM", body))
+            text = decode_text_bytes(body) or " ".join(printable_strings(body))
+            report.add(MetaItem("comment", "JPEG 2000 comment", text, "j2k:COM",
+                                Severity.MEDIUM, "a comment in the codestream, often the "
+                                "name and version of the encoder"))
+        if length < 2:
+            return
+        i += 2 + length
 
 
 def trailer(data: bytes, end: int, report: MetaReport, what: str) -> None:

@@ -134,9 +134,12 @@ MAX_XML_PART = 256 << 20  # one XML part may not expand past this
 MAX_MEDIA_PART = 256 << 20
 MAX_EXCERPT = 300
 
-_DTD_MARKERS = (b"<!DOCTYPE", b"<!ENTITY", "<!DOCTYPE".encode("utf-16-le"),
-                "<!DOCTYPE".encode("utf-16-be"), "<!ENTITY".encode("utf-16-le"),
-                "<!ENTITY".encode("utf-16-be"))
+#: Entity declarations are how billion-laughs and XXE attacks start; a bare DOCTYPE naming
+#: an external DTD (old OpenOffice manifests) is harmless: lxml never loads it here.
+_DTD_MARKERS = (b"<!ENTITY", "<!ENTITY".encode("utf-16-le"), "<!ENTITY".encode("utf-16-be"))
+
+
+_INTERNAL_SUBSET = re.compile(rb"<!DOCTYPE[^>\[]*\[")
 
 
 def _parser() -> etree.XMLParser:
@@ -154,11 +157,14 @@ def parse_xml(data: bytes, name: str, path: Path | None) -> etree._Element:
     """Parse the untrusted XML part ``name``; raise a one-line :class:`InputError`."""
     if any(m in data for m in _DTD_MARKERS):
         raise InputError(
-            f"XML part {name} declares a DTD or entities (forbidden in Office files; "
-            "a common attack), refusing it",
+            f"XML part {name} declares entities (forbidden in Office files; a common "
+            "attack), refusing it",
             path,
         )
     try:
+        if _INTERNAL_SUBSET.search(data[:65536]) or _INTERNAL_SUBSET.search(
+                data[:65536].replace(b"\x00", b"")):
+            raise InputError(f"XML part {name} carries an internal DTD, refusing it", path)
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
         msg = " ".join(str(exc).split())[:160]
@@ -262,6 +268,23 @@ def guard(path: Path, what: str) -> Iterator[None]:
         raise InputError(
             f"cannot process this {what} file (malformed structure: {type(exc).__name__})", path
         ) from None
+
+
+def removed_needles(removed: Iterable[str]) -> list[str]:
+    """The plan's removed strings worth searching in attribute values (folded)."""
+    out = []
+    for r in removed:
+        f = " ".join(r.split()).casefold()
+        if len(f) >= 4 and any(c.isalpha() for c in f):
+            out.append(f)
+    return out
+
+
+def holds_removed(value: str | None, needles: Sequence[str]) -> bool:
+    if not value or not needles:
+        return False
+    v = " ".join(value.split()).casefold()
+    return any(n in v for n in needles)
 
 
 def excerpt(value: str) -> str:
@@ -452,10 +475,17 @@ class _Pending:
 _WEAK_RE = re.compile(r"[\d\s.,:;/+\-]*")
 
 
+_WORD_RE = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)?")
+
+
 def weak_value(value: str) -> bool:
-    """True for values too short or too generic to search for on their own."""
+    """True for values too short or too generic to search for on their own: short
+    strings, numbers and versions, and single words ("Default", "Presentation"), which
+    also occur in any file's structure."""
     v = value.strip()
-    return len(v) < 6 or (_WEAK_RE.fullmatch(v) is not None and len(v) < 12)
+    if len(v) < 6 or (_WEAK_RE.fullmatch(v) is not None and len(v) < 12):
+        return True
+    return len(v) <= 16 and _WORD_RE.fullmatch(v) is not None
 
 
 class Traces:
@@ -466,7 +496,8 @@ class Traces:
         self.fmt = fmt
         self._pending: list[_Pending] = []
 
-    def value(self, label: str, value: str, *, source: str, part: str = "metadata") -> tuple[int, int]:
+    def value(self, label: str, value: str, *, source: str, part: str = "metadata",
+              whole: bool = False) -> tuple[int, int]:
         """Add ``label: value`` as its own segment; return the span of ``value``.
 
         A short or number-only value ("7", "0", "16.0000") would be a useless
@@ -474,7 +505,7 @@ class Traces:
         whole ``label: value`` line is returned instead.
         """
         start, end = self.b.add(f"{label}: {value}", part=part, source=source)
-        if weak_value(value):
+        if whole or weak_value(value):
             return start, end
         vs = start + len(label) + 2
         return vs, vs + len(value)
@@ -781,13 +812,25 @@ _WHY_CORE = {
 
 def read_core_properties(pkg: OpcPackage, traces: Traces) -> dict[str, str]:
     """Report every non-empty core property (docProps/core.xml); return them by name."""
-    part = pkg.first("", "core-properties")
-    if part is None and pkg.has("docProps/core.xml"):
-        part = pkg.zip.resolve("docProps/core.xml")
-    root = pkg.xml_or_none(part)
     found: dict[str, str] = {}
-    if root is None or part is None:
-        return found
+    for part in property_parts(pkg, ("core-properties",), "docProps/core.xml"):
+        _read_core_part(pkg, traces, part, found)
+    return found
+
+
+def property_parts(pkg: OpcPackage, kinds: tuple[str, ...], default: str) -> list[str]:
+    """Every part a package relationship of one of ``kinds`` points at (a file may hold
+    two), else ``default`` if it exists."""
+    parts = list(dict.fromkeys(p for _r, p in pkg.related("", *kinds)))
+    if not parts and pkg.has(default):
+        real = pkg.zip.resolve(default)
+        if real:
+            parts.append(real)
+    return parts
+
+
+def _read_core_part(pkg: OpcPackage, traces: Traces, part: str, found: dict[str, str]) -> None:
+    root = pkg.xml(part)
     for el in root:
         name = local_name(el.tag)
         value = one_line("".join(el.itertext()))
@@ -802,17 +845,20 @@ def read_core_properties(pkg: OpcPackage, traces: Traces) -> dict[str, str]:
             f"The core property '{label}' ({value[:80]}) {why}.",
             span=span, evidence={"part": part, "property": name},
         )
-    return found
+
+
+_APP_KINDS = ("extended-properties", "extendedProperties")
 
 
 def read_app_properties(pkg: OpcPackage, traces: Traces) -> dict[str, str]:
-    part = pkg.first("", "extended-properties")
-    if part is None and pkg.has("docProps/app.xml"):
-        part = pkg.zip.resolve("docProps/app.xml")
-    root = pkg.xml_or_none(part)
     found: dict[str, str] = {}
-    if root is None or part is None:
-        return found
+    for part in property_parts(pkg, _APP_KINDS, "docProps/app.xml"):
+        _read_app_part(pkg, traces, part, found)
+    return found
+
+
+def _read_app_part(pkg: OpcPackage, traces: Traces, part: str, found: dict[str, str]) -> None:
+    root = pkg.xml(part)
     for el in root:
         name = local_name(el.tag)
         if name == "TitlesOfParts":
@@ -849,7 +895,6 @@ def read_app_properties(pkg: OpcPackage, traces: Traces) -> dict[str, str]:
         traces.add("app-properties", "metadata", sev,
                    f"The app property '{label}' ({value[:80]}) {why}.",
                    span=span, evidence={"part": part, "property": name})
-    return found
 
 
 def read_custom_properties(pkg: OpcPackage, traces: Traces) -> int:
@@ -1011,9 +1056,11 @@ def read_media(pkg: OpcPackage, traces: Traces, parts: Iterable[str], limits: Li
         found = image_traces(data, limits.max_pixels)
         if not found:
             continue
+        n += 1
         spans = []
         for t in found:
-            spans.append(traces.value(f"picture {part} {t.label}", t.value, source=part))
+            # the label numbers the picture: part names stay in the file and are no trace
+            spans.append(traces.value(f"picture {n} {t.label}", t.value, source=part))
         labels = ", ".join(dict.fromkeys(t.label for t in found))
         high = any(t.high for t in found)
         has_gps = any(t.label.startswith("GPS") for t in found)
@@ -1025,7 +1072,6 @@ def read_media(pkg: OpcPackage, traces: Traces, parts: Iterable[str], limits: Li
                    span=(spans[0][0], spans[-1][1]),
                    excerpt_text="; ".join(f"{t.label}: {t.value}" for t in found),
                    evidence={"part": part, "fields": {t.label: t.value[:200] for t in found}})
-        n += 1
     return n
 
 
@@ -1093,6 +1139,8 @@ class OoxmlRewrite:
     actions: list[str] = field(default_factory=list)
     not_done: list[str] = field(default_factory=list)
     dropped_ids: dict[str, set[str]] = field(default_factory=dict)
+    #: Folded removed strings (from the plan): links whose address holds one are cut.
+    needles: list[str] = field(default_factory=list)
 
     def tree(self, part: str) -> etree._Element:
         """The (mutable) parsed tree of ``part``; changes are written out."""
@@ -1164,7 +1212,7 @@ class OoxmlRewrite:
                 root = None
             if root is not None:
                 if is_svg:
-                    _clean_svg(root)
+                    clean_svg(root)
                     scrubbed += 1
                 strip_comments_and_pis(root)
                 if self._drop_dangling(part, root):
@@ -1240,12 +1288,10 @@ class OoxmlRewrite:
     def neutral_properties(self) -> None:
         """Replace core and app properties by empty ones; custom ones are dropped."""
         pkg = self.pkg
-        core = pkg.first("", "core-properties")
-        app = pkg.first("", "extended-properties")
-        if core:
+        for core in property_parts(pkg, ("core-properties",), "docProps/core.xml"):
             self.trees[core] = etree.fromstring(_MINIMAL_CORE)
             self.note("emptied the core properties (author, editor, dates, title, revision...)")
-        if app:
+        for app in property_parts(pkg, _APP_KINDS, "docProps/app.xml"):
             self.trees[app] = etree.fromstring(_MINIMAL_APP)
             self.note("emptied the app properties (company, template, editing time, software)")
         for kind, line in (("custom-properties", "removed the custom properties"),
@@ -1268,11 +1314,15 @@ class OoxmlRewrite:
                 continue
             rels = self.pkg.rels(source)
             for i, rel in enumerate(rels):
-                if rel.external and rel.target and not external_target_is_web(rel.target):
+                if not rel.external or not rel.target:
+                    continue
+                local = not external_target_is_web(rel.target)
+                if local or holds_removed(urllib.parse.unquote(rel.target), self.needles):
                     rels[i] = Rel(rel.source, rel.id, rel.type, "about:blank", True)
                     n += 1
         if n:
-            self.note(f"pointed {n} link(s) to local paths or shares at about:blank")
+            self.note(f"pointed {n} link(s) to local paths or shares, or whose address held "
+                      "removed text, at about:blank")
         return n
 
 
@@ -1294,7 +1344,7 @@ def _rels_xml(rels: Sequence[Rel]) -> bytes:
 _SVG_DROP = {"metadata", "title", "desc"}
 
 
-def _clean_svg(root: etree._Element) -> None:
+def clean_svg(root: etree._Element) -> None:
     """Strip an SVG of metadata, titles and editor attributes (Inkscape, Sodipodi)."""
     for el in list(root.iter()):
         if not isinstance(el.tag, str) or el is root:
@@ -1310,6 +1360,8 @@ def _clean_svg(root: etree._Element) -> None:
             k = str(key)
             if "inkscape" in k or "sodipodi" in k:
                 del el.attrib[key]
+    strip_comments_and_pis(root)
+    etree.cleanup_namespaces(root)
 
 
 # -- the independent view for the residue proof ------------------------------------------------

@@ -124,17 +124,30 @@ def _encode(img: Image.Image) -> tuple[bytes, str, str]:
 
 
 class _ImagePdf:
-    """Pages of pixels assembled by qpdf (pikepdf); nothing but the images."""
+    """Pages of pixels assembled by qpdf (pikepdf); nothing but the images.
+
+    Pages are compressed in a second thread while the next one renders (zlib and
+    Pillow release the GIL; PDFium and pikepdf are only called from this thread).
+    """
 
     def __init__(self) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
         self.pdf = pikepdf.new()
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="leakdesk-encode")
+        self.pending: list[tuple[Any, int, int, float, float]] = []
 
     def add(self, img: Image.Image, wpt: float, hpt: float, words: list[Any]) -> None:
-        data, space, filt = _encode(img)
+        self.pending.append((self.pool.submit(_encode, img), img.width, img.height, wpt, hpt))
+        while len(self.pending) > 2:
+            self._place(*self.pending.pop(0))
+
+    def _place(self, future: Any, wpx: int, hpx: int, wpt: float, hpt: float) -> None:
+        data, space, filt = future.result()
         image = pikepdf.Stream(self.pdf, data)
         image.Type = pikepdf.Name.XObject
         image.Subtype = pikepdf.Name.Image
-        image.Width, image.Height = img.width, img.height
+        image.Width, image.Height = wpx, hpx
         image.ColorSpace = pikepdf.Name(space)
         image.BitsPerComponent = 8
         image.Filter = pikepdf.Name(filt)
@@ -147,7 +160,14 @@ class _ImagePdf:
         )
         self.pdf.pages.append(pikepdf.Page(page))
 
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        self.pdf.close()
+
     def save(self, out: Path) -> None:
+        while self.pending:
+            self._place(*self.pending.pop(0))
+        self.pool.shutdown(wait=True)
         self.pdf.save(out, deterministic_id=True, compress_streams=True,
                       stream_decode_level=pikepdf.StreamDecodeLevel.none,
                       object_stream_mode=pikepdf.ObjectStreamMode.generate)
@@ -165,6 +185,9 @@ class _ImagePdfWithText:
         self.pdf = FPDF(unit="pt")
         self.pdf.set_auto_page_break(False)
         self.pdf.add_font("Body", "", str(font_path()))
+
+    def close(self) -> None:
+        pass
 
     def add(self, img: Image.Image, wpt: float, hpt: float, words: list[Any]) -> None:
         from fpdf.enums import TextMode
@@ -184,9 +207,19 @@ class _ImagePdfWithText:
         pdf.text_mode = TextMode.FILL
 
     def save(self, out: Path) -> None:
-        from ._pdf_rebuild import _finish
-
-        _finish(bytes(self.pdf.output()), out)
+        """Re-write fpdf2's output with qpdf: no Info, no XMP, no viewer settings."""
+        with pikepdf.open(io.BytesIO(bytes(self.pdf.output()))) as pdf:
+            if "/Info" in pdf.trailer:
+                del pdf.trailer.Info
+            for key in list(pdf.Root.keys()):
+                if key not in ("/Type", "/Pages"):
+                    del pdf.Root[key]
+            for page in pdf.pages:
+                for key in list(page.obj.keys()):
+                    if key not in ("/Type", "/Parent", "/MediaBox", "/Resources", "/Contents"):
+                        del page.obj[key]
+            pdf.save(out, deterministic_id=True, compress_streams=True,
+                     object_stream_mode=pikepdf.ObjectStreamMode.generate)
 
 
 def raster(doc: Document, plan: CleanPlan, pages: list[PageText], out: Path,
@@ -230,6 +263,9 @@ def raster(doc: Document, plan: CleanPlan, pages: list[PageText], out: Path,
                     bitmap = page.render(scale=scale, draw_annots=False, may_draw_forms=False,
                                          rev_byteorder=True, grayscale=not pt.colour)
                     img = bitmap.to_pil()
+                    if img.mode == "L":
+                        img = img.copy()  # L images share PDFium's buffer, freed with the page
+                    bitmap.close()
                 finally:
                     page.close()
                 words: list[Any] = []
@@ -237,10 +273,11 @@ def raster(doc: Document, plan: CleanPlan, pages: list[PageText], out: Path,
                     words = _ocr(img, tmp, round(scale * 72), doc.path)
                     ocr_words += len(words)
                 writer.add(img, width, height, words)
-                del img, bitmap
+                del img
+        writer.save(out)
     finally:
+        writer.close()
         src.close()
-    writer.save(out)
     actions = [
         f"rendered {len(pages)} page(s) to pixels at {dpi} dpi into a new image-only PDF with "
         f"no metadata (gray pages lossless, colour pages JPEG quality {JPEG_QUALITY})",

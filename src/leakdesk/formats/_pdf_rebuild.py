@@ -8,17 +8,15 @@ list) stays; runs of spaces collapse.  So no gap is left whose width tells the
 length of what was removed (Bland, Iyer and Levchenko, PoPETs 2023), and the
 line breaks of the original say nothing either.
 
-The typesetter is fpdf2 (LGPL-3.0) with a bundled Unicode font (DejaVu Sans),
-subset-embedded.  fpdf2 writes an Info dictionary with its name and the
-creation time; qpdf (pikepdf) then re-writes the file without any Info
-dictionary, XMP packet or viewer settings, with a document ID computed from the
-new file's own bytes.  A character the font lacks becomes U+FFFD and is
-counted in the result; control and format (Cf) characters are dropped.
+Lines are broken here (greedy, with the font's advance widths) and written by
+the small typesetter in :mod:`._pdf_typeset` in a bundled Unicode font (DejaVu
+Sans), subset-embedded: no Info dictionary, no XMP, no dates.  A character the
+font lacks becomes U+FFFD and is counted in the result; control and format (Cf)
+characters are dropped.
 """
 
 from __future__ import annotations
 
-import io
 import os
 import re
 import unicodedata
@@ -27,11 +25,10 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pikepdf
-
 from ..document import Document
 from ..errors import UsageError
 from ._pdf_text import PageText
+from ._pdf_typeset import Page, load_font, write_pdf
 from .base import CleanResult, ReadOptions
 
 if TYPE_CHECKING:
@@ -67,15 +64,6 @@ def font_path() -> Path:
             return Path(cand)
     raise UsageError("no Unicode font for rebuilding PDFs: install fonts-dejavu-core "
                      f"(DejaVu Sans) or set {FONT_ENV} to a TrueType font")
-
-
-@cache
-def font_coverage(path: Path) -> frozenset[int]:
-    """Code points the font has a glyph for."""
-    from fontTools.ttLib import TTFont
-
-    with TTFont(str(path), lazy=True) as tt:
-        return frozenset(tt.getBestCmap().keys())
 
 
 def clean_body_pages(doc: Document, plan: CleanPlan,
@@ -122,12 +110,14 @@ class _Chars:
 
     def __init__(self, coverage: frozenset[int]) -> None:
         self.coverage = coverage
+        self.ok = frozenset(chr(cp) for cp in coverage
+                            if unicodedata.category(chr(cp)) not in ("Cc", "Cf", "Cs", "Co", "Cn"))
         self.replacement = "\ufffd" if 0xFFFD in coverage else "?"
         self.missing: dict[str, int] = {}
         self.dropped = 0
 
     def __call__(self, text: str) -> str:
-        if text.isprintable() and all(ord(c) in self.coverage for c in text):
+        if self.ok.issuperset(text):
             return text
         out = []
         for c in text:
@@ -144,8 +134,6 @@ class _Chars:
 def rebuild(doc: Document, plan: CleanPlan, pages: list[PageText], out: Path,
             options: ReadOptions) -> CleanResult:
     """Write the rebuilt PDF to ``out`` (see the module docstring)."""
-    from fpdf import FPDF
-
     soft = {p.number: p.soft for p in pages}
     body = clean_body_pages(doc, plan, soft)
     per_page = [(number, paragraphs(text)) for number, text in body]
@@ -162,12 +150,8 @@ def rebuild(doc: Document, plan: CleanPlan, pages: list[PageText], out: Path,
         size = (size[1], size[0])
 
     fpath = font_path()
-    chars = _Chars(font_coverage(fpath))
-    pdf = FPDF(unit="pt", format=size)
-    pdf.set_auto_page_break(False)
-    pdf.set_margins(MARGIN, MARGIN, MARGIN)
-    pdf.add_font("Body", "", str(fpath))
-    pdf.set_font("Body", size=FONT_SIZE)
+    font = load_font(fpath)
+    chars = _Chars(frozenset(font.names))
     width = size[0] - 2 * MARGIN
     bottom = size[1] - MARGIN
     line_h = FONT_SIZE * LEADING
@@ -176,39 +160,38 @@ def rebuild(doc: Document, plan: CleanPlan, pages: list[PageText], out: Path,
     def measure(word: str) -> float:
         w = widths.get(word)
         if w is None:
-            w = widths[word] = pdf.get_string_width(word)
+            w = widths[word] = font.width(word, FONT_SIZE)
         return w
 
     space = measure(" ")
-    y = bottom + 1.0
-    out_pages = 0
+    out_pages: list[Page] = []
     n_paras = 0
     for _number, paras in per_page:
-        pdf.add_page()
-        out_pages += 1
+        page = Page(size[0], size[1])
+        out_pages.append(page)
         y = MARGIN
         for para in paras:
             n_paras += 1
             for line in para:
                 for wrapped in _wrap(chars(line), width, measure, space):
                     if y + line_h > bottom:
-                        pdf.add_page()
-                        out_pages += 1
+                        page = Page(size[0], size[1])
+                        out_pages.append(page)
                         y = MARGIN
-                    pdf.text(MARGIN, y + FONT_SIZE, wrapped)
+                    page.lines.append((y + FONT_SIZE, wrapped))
                     y += line_h
             y += PARAGRAPH_GAP * line_h
-    data = bytes(pdf.output())
-    _finish(data, out)
+    write_pdf(out_pages, font, FONT_SIZE, line_h, MARGIN, out)
 
     dropped_images = sum(p.images for p in pages)
     hidden = sum(len(p.hidden) for p in pages)
     no_text = [p.number for p in pages if not p.body]
     actions = [
         f"typeset {n_paras} paragraph(s) from {len(per_page)} page(s) of sanitized body text "
-        f"into a new PDF of {out_pages} page(s), reflowed in DejaVu Sans {FONT_SIZE:g} pt",
-        "wrote a fresh structure: no Info dictionary, no XMP, a document ID computed from the "
-        "new file itself, one revision",
+        f"into a new PDF of {len(out_pages)} page(s), reflowed in {font.family} "
+        f"{FONT_SIZE:g} pt",
+        "wrote a fresh structure: no Info dictionary, no XMP, no dates, a document ID computed "
+        "from the new file itself, one revision",
         "carried nothing else over: no metadata, annotations, attachments, form fields, "
         "scripts, layers, bookmarks, page labels, thumbnails, fonts or images of the input",
     ]
@@ -231,7 +214,7 @@ def rebuild(doc: Document, plan: CleanPlan, pages: list[PageText], out: Path,
         actions.append(f"dropped {chars.dropped} control or format character(s)")
     return CleanResult(output=out, format="pdf", mode="rebuild", actions=actions,
                        not_done=not_done,
-                       extra={"pages": out_pages, "paragraphs": n_paras,
+                       extra={"pages": len(out_pages), "paragraphs": n_paras,
                               "font": fpath.name, "missing_glyphs": sum(chars.missing.values())})
 
 
@@ -266,20 +249,3 @@ def _wrap(line: str, width: float, measure: Callable[[str], float], space: float
     if cur:
         out.append(" ".join(cur))
     return out
-
-
-def _finish(data: bytes, out: Path) -> None:
-    """Re-write fpdf2's output with qpdf: no Info, no XMP, no viewer settings."""
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        if "/Info" in pdf.trailer:
-            del pdf.trailer.Info
-        root = pdf.Root
-        for key in list(root.keys()):
-            if key not in ("/Type", "/Pages"):
-                del root[key]
-        for page in pdf.pages:
-            for key in list(page.obj.keys()):
-                if key not in ("/Type", "/Parent", "/MediaBox", "/Resources", "/Contents"):
-                    del page.obj[key]
-        pdf.save(out, deterministic_id=True, compress_streams=True,
-                 object_stream_mode=pikepdf.ObjectStreamMode.generate)

@@ -47,6 +47,9 @@ SCAN_SHARE = 0.3
 SAME_COLOUR = 24
 _MAX_FORM_DEPTH = 12
 _MAX_OBJECTS = 200_000
+#: Stands in ``PageText.raw`` for the second half of a character PDFium keeps as a
+#: surrogate pair (two character indexes); never part of the body or a hidden run.
+PAIR_TAIL = "\ufffe"
 _LIST_MARKER = re.compile(r"^\s*(?:\d{1,3}[.)]|[a-zA-Z][.)]|\(\w{1,4}\)|[•▪◦‣∙·*–—-])\s")
 
 
@@ -107,8 +110,10 @@ class _TextObj:
 class _Cover:
     z: int
     box: Box
-    kind: str  # "box", "image", "redaction annotation"
+    kind: str  # "box", "image", "annotation"
     colour: tuple[int, int, int] | None
+    label: str = ""
+    subtype: str = ""
 
 
 def _addr(handle: Any) -> int:
@@ -266,7 +271,7 @@ def analyse_page(
     textpage: pdfium.PdfTextPage,
     number: int,
     off_layers: frozenset[str] = frozenset(),
-    redactions: Iterable[Box] = (),
+    redactions: Iterable[tuple[Box, str, str]] = (),
 ) -> PageText:
     """Split one page's text into body and hidden runs (see the module docstring)."""
     page_box = _page_box(page)
@@ -303,9 +308,14 @@ def analyse_page(
         elif kind == pdfium_c.FPDF_PAGEOBJ_SHADING:
             colourful = True
     top_z = 1 << 30
-    for box in redactions:
-        covers.append(_Cover(top_z, box, "redaction annotation", None))
+    for box, label, subtype in redactions:
+        covers.append(_Cover(top_z, box, "annotation", None, label, subtype))
 
+    modes = [pdfium_c.FPDFTextObj_GetTextRenderMode(h[1]) for h in text_handles]
+    n_invisible = sum(1 for m in modes if m in (3, 7))
+    # a scan's OCR layer: invisible text over a page-sized image, and (almost) no
+    # visible text beside it; invisible text next to plenty of visible text is a trace
+    scan = bool(big_images) and n_invisible > 3 * (len(modes) - n_invisible)
     for z, obj, mat, forms in text_handles:
         box = _bounds(obj)
         if forms:
@@ -326,7 +336,7 @@ def analyse_page(
         layers = [n for o in (*forms, obj) for n in _layer_names(o)] if off_layers else []
         center = _center(box)
         if mode in (3, 7):
-            if any(_contains(b, center) for b in big_images):
+            if scan and any(_contains(b, center) for b in big_images):
                 continue  # the OCR layer of a scan: the body
             info.kind, info.detail = "render-mode-3", {"render_mode": mode}
         elif colour[3] == 0:
@@ -366,12 +376,8 @@ def analyse_page(
     hidden = _hidden_runs(raw, cls, details) if cls is not None else []
     width, height = page.get_size()
     return PageText(number, raw, body, pieces, soft, hidden, n, images,
-                    ocr_layer=bool(big_images) and _has_mode3(text_handles),
+                    ocr_layer=scan,
                     width=width, height=height, colour=colourful)
-
-
-def _has_mode3(handles: list[tuple[int, Any, tuple[float, ...], list[Any]]]) -> bool:
-    return any(pdfium_c.FPDFTextObj_GetTextRenderMode(h[1]) in (3, 7) for h in handles)
 
 
 def _page_chars(textpage: pdfium.PdfTextPage, n: int) -> str:
@@ -381,15 +387,23 @@ def _page_chars(textpage: pdfium.PdfTextPage, n: int) -> str:
     text: str = textpage.get_text_range(0, n)
     if len(text) == n and "\ufffe" not in text:
         return text.replace("\x02", "-")
+    cps = [pdfium_c.FPDFText_GetUnicode(textpage.raw, i) for i in range(n)]
     out = []
-    for i in range(n):
-        cp = pdfium_c.FPDFText_GetUnicode(textpage.raw, i)
+    i = 0
+    while i < n:
+        cp = cps[i]
+        if 0xD800 <= cp <= 0xDBFF and i + 1 < n and 0xDC00 <= cps[i + 1] <= 0xDFFF:
+            out.append(chr(0x10000 + ((cp - 0xD800) << 10) + (cps[i + 1] - 0xDC00)))
+            out.append(PAIR_TAIL)
+            i += 2
+            continue
         if cp == 2:
             out.append("-")
         elif cp > 0x10FFFF or 0xD800 <= cp <= 0xDFFF or cp in (0xFFFE, 0xFFFF):
             out.append("\ufffd")
         else:
             out.append(chr(cp))
+        i += 1
     return "".join(out)
 
 
@@ -429,15 +443,18 @@ def _classify_chars(
         for cover in reversed(covers):
             if cover.z <= info.z:
                 continue
-            if cover.kind == "redaction annotation":
+            if cover.kind == "annotation":
                 hit = _contains(cover.box, center)  # drawn by hand over the text
             else:
                 hit = _inside(box, cover.box, 1.5) and (cover.colour is None
                                                         or _hides(cover.colour))
             if hit:
                 cls[i] = "covered"
-                details[i] = {"cover": _colour_name(cover.colour) if cover.kind == "box"
-                              else "an image" if cover.kind == "image" else cover.kind}
+                if cover.kind == "annotation":
+                    details[i] = {"cover": cover.label, "annotation": cover.subtype}
+                else:
+                    details[i] = {"cover": _colour_name(cover.colour) if cover.kind == "box"
+                                  else "an image"}
                 break
     # spaces and generated characters between two hidden characters of one kind
     # belong to the run
@@ -515,16 +532,19 @@ def _build_body(
 def _visible_pieces(raw: str, start: int, end: int,
                     cls: list[str | None] | None) -> list[tuple[int, int]]:
     """Maximal runs of visible characters in ``raw[start:end]``, trimmed of blanks."""
-    if cls is None:
+    if cls is None and PAIR_TAIL not in raw[start:end]:
         spans = [(start, end)]
     else:
+        def visible(k: int) -> bool:
+            return (cls is None or cls[k] is None) and raw[k] != PAIR_TAIL
+
         spans = []
         i = start
         while i < end:
-            while i < end and cls[i] is not None:
+            while i < end and not visible(i):
                 i += 1
             j = i
-            while j < end and cls[j] is None:
+            while j < end and visible(j):
                 j += 1
             if j > i:
                 spans.append((i, j))
@@ -589,5 +609,6 @@ def _hidden_runs(raw: str, cls: list[str | None],
             runs.append(HiddenRun(kind, "", [(i, j)], dict(detail)))
         i = j
     for run in runs:
-        run.text = " ".join(" ".join(raw[a:b].split()) for a, b in run.chars).strip()
+        run.text = " ".join(" ".join(raw[a:b].replace(PAIR_TAIL, "").split())
+                            for a, b in run.chars).strip()
     return [r for r in runs if r.text]

@@ -36,6 +36,8 @@ _MAX_XMP_VALUES = 200
 _MAX_EXIF_VALUES = 40
 
 HIGH, MEDIUM, LOW = Severity.HIGH, Severity.MEDIUM, Severity.LOW
+#: What pikepdf raises on a malformed object; every accessor below turns it into "absent".
+_BAD = (pikepdf.PdfError, RuntimeError, ValueError, TypeError, AttributeError, KeyError)
 
 
 @dataclass(slots=True)
@@ -73,8 +75,9 @@ class StructureScan:
     attachments: list[Attachment] = field(default_factory=list)
     #: Names of optional-content groups that are off by default.
     off_layers: frozenset[str] = frozenset()
-    #: Page number -> boxes of redaction annotations never applied.
-    redactions: dict[int, list[Box]] = field(default_factory=dict)
+    #: Page number -> annotations that cover text: ``(box, how to name it, subtype)``
+    #: (redaction marks never applied, filled black or white squares drawn over text).
+    redactions: dict[int, list[tuple[Box, str, str]]] = field(default_factory=dict)
 
 
 # -- small helpers -----------------------------------------------------------
@@ -124,7 +127,7 @@ def _name(obj: Any) -> str:
 def _key(obj: Any) -> tuple[int, int] | None:
     try:
         return obj.objgen if obj.is_indirect else None
-    except (AttributeError, pikepdf.PdfError):
+    except _BAD:
         return None
 
 
@@ -132,7 +135,7 @@ def _get(obj: Any, key: str) -> Any:
     try:
         if isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
             return obj.get(key)
-    except (pikepdf.PdfError, RuntimeError, ValueError):
+    except _BAD:
         return None
     return None
 
@@ -143,8 +146,8 @@ def _is_dict(obj: Any) -> bool:
 
 def _items(obj: Any) -> list[tuple[str, Any]]:
     try:
-        return [(k, obj.get(k)) for k in list(obj.keys())[:500]]
-    except (pikepdf.PdfError, RuntimeError, ValueError):
+        return [(str(k), obj.get(str(k))) for k in list(obj.keys())[:500]]
+    except _BAD:
         return []
 
 
@@ -152,7 +155,7 @@ def _list(obj: Any, limit: int = _MAX_WALK) -> list[Any]:
     if isinstance(obj, pikepdf.Array):
         try:
             return list(obj)[:limit]
-        except (pikepdf.PdfError, RuntimeError):
+        except _BAD:
             return []
     return [obj] if obj is not None else []
 
@@ -577,10 +580,17 @@ class _Scanner:
             return
         if sub == "Popup" and not to_text(_get(annot, "/Contents")):
             return
+        if sub in ("Square", "Polygon"):
+            cover = _annotation_fill(annot)
+            box = _box(_get(annot, "/Rect"))
+            if cover and box:
+                self.out.redactions.setdefault(page, []).append(
+                    (box, f"a {cover} box (a {sub.lower()} annotation drawn over it)", sub))
         if sub == "Redact":
             box = _box(_get(annot, "/Rect"))
             if box:
-                self.out.redactions.setdefault(page, []).append(box)
+                self.out.redactions.setdefault(page, []).append(
+                    (box, "a redaction mark that was never applied", sub))
             overlay = to_text(_get(annot, "/OverlayText"))
             self.add("pdf-redaction-annotation", "redaction", HIGH,
                      f"A redaction mark on {where} was never applied: the text under it is still "
@@ -656,7 +666,11 @@ class _Scanner:
                 stack.append((kid, name, depth + 1))
             self.actions(_get(field_, "/AA"), f"the form field '{clip(name, 60)}'", None,
                          is_aa=True)
-            value = to_text(_get(field_, "/V"))
+            raw_value = _get(field_, "/V")
+            if _is_dict(raw_value) and _name(_get(field_, "/FT")) == "Sig":
+                self.signature(raw_value, name)
+                continue
+            value = to_text(raw_value)
             if value and value.strip() and value != "Off":
                 kind = _name(_get(field_, "/FT"))
                 sev = HIGH if kind in ("Tx", "Ch", "") else LOW
@@ -676,6 +690,30 @@ class _Scanner:
                      "The form has an XFA part (XML forms data): it can hold filled-in values, "
                      "the form designer's name and paths on the author's computer.",
                      "form", None, values or None, "/AcroForm /XFA", {})
+
+    def signature(self, sig: Any, field_name: str) -> None:
+        """A digital signature: the signer's name, reason, place, contact, time, certificate."""
+        k = _key(sig)
+        if k is not None:
+            if k in self.seen_actions:
+                return
+            self.seen_actions.add(k)
+        parts = []
+        for key in ("Name", "Reason", "Location", "ContactInfo", "M"):
+            text = to_text(_get(sig, f"/{key}"))
+            if text and text.strip():
+                parts.append((key, text))
+                self.add("pdf-signature", "metadata", HIGH,
+                         f"A digital signature ('{clip(field_name or 'signature', 60)}') records "
+                         f"/{key}: '{clip(text)}'. Signatures name the signer and when and where "
+                         "they signed.",
+                         "form", None, text, f"signature /{key}", {"key": key})
+        has_cert = _get(sig, "/Contents") is not None
+        self.add("pdf-signature", "metadata", HIGH,
+                 "The file is digitally signed" + (" and the signature holds the signer's "
+                                                   "certificate" if has_cert else "")
+                 + ": it identifies the person or organisation that signed this copy.",
+                 "metadata", None, None, "signature", {"fields": [p[0] for p in parts]})
 
     def document_actions(self, root: Any) -> None:
         self.actions(_get(root, "/OpenAction"), "opening the document", None)
@@ -959,6 +997,25 @@ class _Scanner:
                  f"Page labels number the pages {what}. A label prefix can carry a document or "
                  "copy number.",
                  "metadata", None, value, "/PageLabels", {"prefixes": prefixes, "styles": styles})
+
+
+def _annotation_fill(annot: Any) -> str | None:
+    """"black" or "white" if the annotation is filled opaque in that colour, else None."""
+    try:
+        opacity = float(_get(annot, "/CA") if _get(annot, "/CA") is not None else 1.0)
+        values = [float(v) for v in _list(_get(annot, "/IC"), 4)]
+    except (TypeError, ValueError):
+        return None
+    if opacity < 0.8 or not values:
+        return None
+    if len(values) == 4:  # CMYK
+        c, m, y, k = values
+        values = [(1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k)]
+    if max(values) < 0.4:
+        return "black"
+    if min(values) > 0.92:
+        return "white"
+    return None
 
 
 def _file_spec_name(fs: Any) -> str | None:

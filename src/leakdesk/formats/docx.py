@@ -49,6 +49,14 @@ if TYPE_CHECKING:
     from ..sanitize.plan import CleanPlan
 
 M = "http://schemas.openxmlformats.org/officeDocument/2006/math"
+WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+PIC = "http://schemas.openxmlformats.org/drawingml/2006/picture"
+VML = "urn:schemas-microsoft-com:vml"
+OFF = "urn:schemas-microsoft-com:office:office"
+#: Drawing properties that name or describe a picture (alt text, title, name).
+_DRAWING_PROPS = (qn(WP, "docPr"), qn(PIC, "cNvPr"))
+_FILE_LIKE = re.compile(r"[\\/]|\.(?:jpe?g|png|gif|tiff?|bmp|emf|wmf|svg|heic|webp|pdf|docx?)$",
+                        re.IGNORECASE)
 W16CID = "http://schemas.microsoft.com/office/word/2016/wordml/cid"
 W16DU = "http://schemas.microsoft.com/office/word/2023/wordml/word16du"
 WP14 = "http://schemas.microsoft.com/office/word/2010/wordprocessingDrawing"
@@ -463,15 +471,30 @@ class _Extract:
                     })
             else:
                 skip = _separator_notes(root)
+                # a table row whose cells hold one paragraph each is one line, cells
+                # separated by tabs (as the row reads), not one line per cell
+                row: Any = None
+                row_accs: list[_Acc] = []
+
                 for p in walker.paragraphs():
                     if p in skip:
                         continue
                     main, hidden = walker.walk_paragraph(p)
-                    start, end = self.b.add(main.text, part=seg_part, source=tp.name)
-                    self.pieces.extend(main.shift(start))
-                    part_spans.setdefault(tp.name, []).append((start, end))
+                    key = _row_of(p)
+                    if key is not None and key is row:
+                        row_accs.append(main)
+                    else:
+                        self._flush_row(row_accs, tp.name, seg_part, part_spans)
+                        row = key
+                        if key is not None:
+                            row_accs.append(main)
+                        else:
+                            start, end = self.b.add(main.text, part=seg_part, source=tp.name)
+                            self.pieces.extend(main.shift(start))
+                            part_spans.setdefault(tp.name, []).append((start, end))
                     if hidden.length:
                         later_hidden.append((tp.name, hidden))
+                self._flush_row(row_accs, tp.name, seg_part, part_spans)
             walker.finish()
             for key in walker.deleted_order:
                 later_deleted.append((tp.name, key, walker.deleted[key]))
@@ -492,6 +515,7 @@ class _Extract:
         self._report_fields()
         self._report_ids()
         self._report_settings()
+        self._report_drawings()
         self._report_package()
         doc = self.b.build(format="docx", path=self.path, meta=self.meta)
         doc.container_findings.extend(self.traces.findings(doc))
@@ -504,6 +528,19 @@ class _Extract:
     def document(self) -> Document:
         assert self.doc is not None
         return self.doc
+
+    def _flush_row(self, accs: list[_Acc], name: str, kind: str,
+                   part_spans: dict[str, list[tuple[int, int]]]) -> None:
+        """Add the cells of one table row as one line, separated by tabs."""
+        if not accs:
+            return
+        start, end = self.b.add("\t".join(a.text for a in accs), part=kind, source=name)
+        off = start
+        for a in accs:
+            self.pieces.extend(a.shift(off))
+            off += a.length + 1
+        part_spans.setdefault(name, []).append((start, end))
+        accs.clear()
 
     # -- findings ------------------------------------------------------------------
 
@@ -788,6 +825,39 @@ class _Extract:
                     "and salt; the same salt in two copies shows they come from the same file.",
                     evidence={"setting": tag, "salt": salt})
 
+    def _report_drawings(self) -> None:
+        texts: list[str] = []
+        names: list[str] = []
+        for tp in self.text_parts:
+            root = self.pkg.xml(tp.name)
+            for el in root.iter(*_DRAWING_PROPS):
+                for attr in ("descr", "title"):
+                    v = O.one_line(el.get(attr) or "", 1000)
+                    if v and v not in texts:
+                        texts.append(v)
+                name = el.get("name") or ""
+                if _FILE_LIKE.search(name) and name not in names:
+                    names.append(name)
+            for el in root.iter(qn(VML, "imagedata"), qn(VML, "shape")):
+                for key in (qn(OFF, "title"), "alt"):
+                    v = O.one_line(el.get(key) or "", 1000)
+                    if v and v not in texts:
+                        texts.append(v)
+        for v in texts:
+            span = self.traces.value("picture description (alt text)", v, source=self.main)
+            self.traces.add(
+                "alt-text", "metadata", Severity.MEDIUM,
+                f"A picture carries a description or title ('{v[:80]}') that is not shown on "
+                "the page; it often keeps the original file name or an automatic caption.",
+                span=span, evidence={"text": v[:300]})
+        for name in names:
+            span = self.traces.value("picture name", name, source=self.main)
+            self.traces.add(
+                "picture-name", "metadata", Severity.MEDIUM,
+                f"A picture keeps the name of the file it was inserted from ('{name[:80]}'), "
+                "which can name a person, a device or a folder.",
+                span=span, evidence={"name": name})
+
     def _report_package(self) -> None:
         pkg = self.pkg
         traces = self.traces
@@ -835,7 +905,7 @@ class _Extract:
         for part in embedded:
             data = pkg.data(part, O.MAX_MEDIA_PART)
             names = O.binary_strings(data)
-            span = self.traces.value("embedded object", part, source=part)
+            span = self.traces.value("embedded object", part, source=part, whole=True)
             for n in names:
                 self.traces.value("embedded object path", n, source=part)
             child_note = ""
@@ -867,6 +937,17 @@ class _Extract:
                 return None
         child.path = Path(part)
         return child
+
+
+def _row_of(p: Any) -> Any:
+    """The table row of ``p`` when ``p`` is the only paragraph of its cell, else None."""
+    cell = p.getparent()
+    if cell is None or cell.tag != T_TC:
+        return None
+    if sum(1 for c in cell if c.tag == T_P) != 1 or any(c.tag == T_TBL for c in cell):
+        return None
+    row = cell.getparent()
+    return row if row is not None and row.tag == T_TR else None
 
 
 def _attr_child(el: Any, name: str) -> str:
@@ -1040,6 +1121,40 @@ def _scrub_ids(root: Any) -> tuple[int, int]:
     return attrs, elements
 
 
+def _scrub_descriptions(root: Any, needles: list[str]) -> int:
+    """Alt text and titles of pictures go; file-like picture names become "Picture N";
+    bookmarks, tooltips and content-control labels that hold removed text are cleared."""
+    n = 0
+    for el in root.iter(*_DRAWING_PROPS):
+        for attr in ("descr", "title"):
+            if el.attrib.pop(attr, None) is not None:
+                n += 1
+        name = el.get("name") or ""
+        if _FILE_LIKE.search(name) or O.holds_removed(name, needles):
+            el.set("name", f"Picture {el.get('id') or ''}".strip())
+            n += 1
+    for el in root.iter(qn(VML, "imagedata"), qn(VML, "shape")):
+        for key in (qn(OFF, "title"), "alt"):
+            if el.attrib.pop(key, None) is not None:
+                n += 1
+    if not needles:
+        return n
+    for bm in root.iter(_w("bookmarkStart")):
+        if O.holds_removed(bm.get(_w("name")), needles):
+            bm.set(_w("name"), f"_bm{bm.get(_w('id')) or ''}")
+            n += 1
+    for el in root.iter(_w("hyperlink")):
+        for key in (_w("tooltip"), _w("docLocation")):
+            if O.holds_removed(el.get(key), needles):
+                del el.attrib[key]
+                n += 1
+    for el in list(root.iter(_w("alias"), _w("tag"))):
+        if O.holds_removed(el.get(A_VAL), needles) and el.getparent() is not None:
+            O.remove_keep_tail(el)
+            n += 1
+    return n
+
+
 def _clean_settings(root: Any) -> list[str]:
     removed = []
     for name in _SETTINGS_DROP:
@@ -1068,10 +1183,12 @@ def _clean_settings(root: Any) -> list[str]:
     return removed
 
 
-def _unwrap_fields(fields: Iterable[_Field]) -> int:
+def _unwrap_fields(fields: Iterable[_Field], needles: list[str]) -> int:
+    """Replace identifying fields, and fields whose code holds removed text (a HYPERLINK
+    to a removed address), by their result text."""
     n = 0
     for f in fields:
-        if not f.identifying:
+        if not (f.identifying or O.holds_removed(f.code, needles)):
             continue
         if f.simple is not None:
             if f.simple.getparent() is not None:
@@ -1195,6 +1312,7 @@ def _clean(ex: _Extract, plan: CleanPlan, out: Path, options: ReadOptions) -> Cl
     pkg = ex.pkg
     rw = O.OoxmlRewrite(pkg, options.limits)
     rw.drop_kinds |= _DOCX_DROP_KINDS
+    rw.needles = O.removed_needles(plan.removed)
     edits = [(e.start, e.end, e.replacement) for e in plan.edits]
     changed = O.apply_edits_to_pieces(ex.pieces, edits, on_text=_preserve_space)
     if edits:
@@ -1214,7 +1332,13 @@ def _clean(ex: _Extract, plan: CleanPlan, out: Path, options: ReadOptions) -> Cl
         revisions += _accept_revisions(root)
         comments += _remove_comments(root)
         hidden += _remove_hidden(root, ex.styles)
-    fields = _unwrap_fields(f for f in ex.fields if f.part in text_parts)
+    fields = _unwrap_fields((f for f in ex.fields if f.part in text_parts), rw.needles)
+    described = 0
+    for part in sorted(text_parts):
+        described += _scrub_descriptions(rw.tree(part), rw.needles)
+    if described:
+        rw.note(f"removed {described} picture description(s), file-like picture name(s) or "
+                "label(s) holding removed text")
     if revisions:
         rw.note(f"accepted {revisions} tracked change(s): insertions kept, deletions dropped, "
                 "revision authors and dates removed")

@@ -1,4 +1,4 @@
-"""Images and scans: JPEG, PNG, TIFF, WebP, GIF, BMP, AVIF, and HEIC (with pi-heif).
+"""Images and scans: JPEG, PNG, TIFF, WebP, GIF, BMP, Netpbm, JPEG 2000, AVIF, HEIC (pi-heif).
 
 Reading gives a Document whose text is
 
@@ -29,7 +29,12 @@ from __future__ import annotations
 
 import contextlib
 import io
+import logging
+import os
+import re
 import struct
+import sys
+import threading
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -52,15 +57,20 @@ DETECTOR = "image-metadata"
 #: so Pillow never hands a file to a plugin leakdesk did not choose).
 _PIL_FORMATS = {
     "jpeg": "JPEG", "png": "PNG", "gif": "GIF", "tiff": "TIFF", "webp": "WEBP",
-    "bmp": "BMP", "avif": "AVIF", "heic": "HEIF",
+    "bmp": "BMP", "avif": "AVIF", "heic": "HEIF", "pnm": "PPM",
+    "jp2": "JPEG2000",
 }
 #: Output kind for each input kind (HEIC cannot be written here: it becomes JPEG).
 _OUT_KIND = {"jpeg": "jpeg", "png": "png", "gif": "gif", "tiff": "tiff", "webp": "webp",
-             "bmp": "bmp", "avif": "png", "heic": "jpeg"}
+             "bmp": "bmp", "avif": "png", "heic": "jpeg", "pnm": "pnm",
+             "jp2": "png"}
 #: Longest side of the picture handed to Tesseract (larger photos are scaled down).
 OCR_MAX_SIDE = 4200
 #: Words Tesseract is less sure of than this are left out of the text.
 OCR_MIN_CONF = 30.0
+
+#: PBM, PGM and PPM (binary and plain): magic, then width and height, comments allowed.
+_NETPBM = re.compile(rb"\AP[1-6](?:\s|#[^\n]*\n)+\d+(?:\s|#[^\n]*\n)+\d+\s")
 
 _HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
 
@@ -81,6 +91,10 @@ def sniff_kind(head: bytes) -> str | None:
         dib = struct.unpack("<I", head[14:18])[0]
         if dib in (12, 40, 52, 56, 64, 108, 124):
             return "bmp"
+    if _NETPBM.match(head[:512]):
+        return "pnm"
+    if head.startswith((b"\x00\x00\x00\x0cjP  \r\n\x87\n", b"\xff\x4f\xff\x51")):
+        return "jp2"
     if head[4:8] == b"ftyp" and len(head) >= 16:
         size = struct.unpack(">I", head[:4])[0]
         box = head[8 : max(16, min(size, 256))]
@@ -92,13 +106,69 @@ def sniff_kind(head: bytes) -> str | None:
     return None
 
 
+# Pillow reports some refusals through the logging module (TiffImagePlugin logs
+# "More samples per pixel than can be decoded" at ERROR before it gives up on a
+# file).  With no handler configured, logging's last-resort handler would print
+# that on stderr next to leakdesk's one-line error; a NullHandler on Pillow's
+# logger keeps it off the terminal, while an application that configures logging
+# (the review server) still receives the records through propagation.
+logging.getLogger("PIL").addHandler(logging.NullHandler())
+
+_QUIET_LOCK = threading.Lock()
+_quiet_depth = 0
+_quiet_saved_fd = -1
+
+
+@contextlib.contextmanager
+def quiet_c_stderr() -> Iterator[None]:
+    """Keep C libraries under Pillow (libtiff above all) off the terminal.
+
+    libtiff's default error handler, which Pillow leaves in place, writes with C
+    stdio straight to file descriptor 2 ("ZIPDecode: Decoding error at scanline 0,
+    invalid block type."), which would break the one-line error contract of the
+    CLI: the Python exception that follows says what went wrong.  File
+    descriptor 2 points at /dev/null while the block runs; nested and concurrent
+    uses share one redirection (reference counted), so the last one out restores
+    it.  The redirection is process-wide: in a threaded process (the review
+    server) other threads' writes to fd 2 are dropped while an image is decoded.
+    """
+    global _quiet_depth, _quiet_saved_fd
+    with _QUIET_LOCK:
+        if _quiet_depth == 0:
+            try:
+                sys.stderr.flush()
+                saved = os.dup(2)
+                devnull = os.open(os.devnull, os.O_WRONLY)
+            except OSError:  # no fd 2 to protect (or none to spare): run as is
+                saved = -1
+            else:
+                try:
+                    os.dup2(devnull, 2)
+                finally:
+                    os.close(devnull)
+            _quiet_saved_fd = saved
+        _quiet_depth += 1
+    try:
+        yield
+    finally:
+        with _QUIET_LOCK:
+            _quiet_depth -= 1
+            if _quiet_depth == 0 and _quiet_saved_fd >= 0:
+                with contextlib.suppress(OSError, ValueError):
+                    sys.stderr.flush()
+                os.dup2(_quiet_saved_fd, 2)
+                os.close(_quiet_saved_fd)
+                _quiet_saved_fd = -1
+
+
 @contextlib.contextmanager
 def pillow_guard(limits: Limits, path: Path) -> Iterator[None]:
-    """Pillow within leakdesk's limits: bombs and corrupt data become one-line errors."""
+    """Pillow within leakdesk's limits: bombs and corrupt data become one-line errors,
+    and the C decoders' own messages stay off the terminal."""
     from PIL import Image, UnidentifiedImageError
 
     Image.MAX_IMAGE_PIXELS = limits.max_pixels
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), quiet_c_stderr():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         warnings.simplefilter("ignore", UserWarning)
         try:
@@ -170,6 +240,11 @@ def walk_container(data: bytes, kind: str, report: im.MetaReport) -> None:
     elif kind == "webp":
         end = im.walk_webp(data, report)
         im.trailer(data, end, report, "WebP")
+    elif kind == "pnm":
+        im.walk_netpbm(data, report)
+    elif kind == "jp2":
+        end = im.walk_jp2(data, report)
+        im.trailer(data, end, report, "JPEG 2000")
 
 
 def pillow_metadata(img: PILImage.Image, kind: str, report: im.MetaReport, frame: int) -> None:
@@ -286,7 +361,8 @@ def _rgb_for_analysis(frame: PILImage.Image) -> PILImage.Image:
 class Adapter(FormatAdapter):
     name = "image"
     mimetypes = ("image/jpeg", "image/png", "image/tiff", "image/webp", "image/gif",
-                 "image/bmp", "image/avif", "image/heic")
+                 "image/bmp", "image/avif", "image/heic", "image/x-portable-anymap",
+                 "image/jp2")
     #: Empty: the clean copy keeps the input's own kind (a JPEG stays a JPEG), so a
     #: folder output is named after the input's extension.
     output_extension = ""
@@ -611,6 +687,7 @@ _KEEP_MODES = {
     "tiff": {"1", "L", "LA", "RGB", "RGBA", "CMYK", "I;16", "I", "F"},
     "gif": {"L", "RGB"},
     "bmp": {"1", "L", "RGB", "RGBA"},
+    "pnm": {"1", "L", "RGB"},
 }
 
 
@@ -685,6 +762,9 @@ def _save(frames: list[PILImage.Image], out: Path, out_kind: str, in_kind: str) 
     elif out_kind == "bmp":
         f = first if first.mode in ("1", "L", "RGB") else first.convert("RGB")
         f.save(out, "BMP")
+    elif out_kind == "pnm":
+        f = first if first.mode in ("1", "L", "RGB") else first.convert("RGB")
+        f.save(out, "PPM")  # binary P4/P5/P6, no comment
     else:
         first.save(out, "PNG")
 
@@ -708,6 +788,10 @@ def structure_bytes(data: bytes, kind: str) -> bytes:
             return data[: min(off, len(data))]
         if kind == "tiff":
             return _tiff_structure(data)
+        if kind == "pnm":
+            report = im.MetaReport()
+            end = im.walk_netpbm(data, report)
+            return data[:end] if end > 0 else data
     except (struct.error, IndexError, ValueError):
         return data
     return data

@@ -54,6 +54,8 @@ DRAW = "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
 XLINK = "http://www.w3.org/1999/xlink"
 DC = "http://purl.org/dc/elements/1.1/"
 OFFICEOOO = "http://openoffice.org/2009/office"
+PRESENTATION = "urn:oasis:names:tc:opendocument:xmlns:presentation:1.0"
+TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 
 
 def _t(name: str) -> str:
@@ -128,7 +130,14 @@ class _Package:
         if not self.zip.has(name):
             return None
         if name not in self._xml:
-            self._xml[name] = O.parse_xml(self.zip.read(name, O.MAX_XML_PART), name, self.path)
+            data = self.zip.read(name, O.MAX_XML_PART)
+            if name == "META-INF/manifest.xml" and b"xmlns:manifest" not in data[:4096]:
+                # OpenOffice 1.x-2.x manifests declare their namespace only in the external
+                # DTD (a #FIXED attribute), which is never loaded: declare it here
+                data = data.replace(b"<manifest:manifest",
+                                    b'<manifest:manifest xmlns:manifest="' + MANIFEST.encode()
+                                    + b'"', 1)
+            self._xml[name] = O.parse_xml(data, name, self.path)
         return self._xml[name]
 
 
@@ -206,6 +215,10 @@ class _Extract:
                 return "footer"
             if tag == _t("section") and cur.get(_t("display")) in ("none", "condition"):
                 return "hidden"
+            if tag == qn(PRESENTATION, "notes"):
+                return "annotation"
+            if tag == qn(STYLE, "master-page"):
+                return "header"  # text on a master page shows on every page
             cur = cur.getparent()
         if p.get(_t("style-name")) in self.hidden_styles:
             return "hidden"
@@ -223,7 +236,7 @@ class _Extract:
             for p in root.iter(T_P, T_H):
                 kind = self._paragraph_kind(p)
                 if name == "styles.xml" and kind not in ("header", "footer"):
-                    continue  # template text in styles is not the document's
+                    kind = "header"  # other text of styles.xml (frames on master pages)
                 acc, hidden = TextAcc(), TextAcc()
                 self._walk(p, acc, hidden, False, name)
                 kinds_seen[kind] = kinds_seen.get(kind, 0) + 1
@@ -252,6 +265,11 @@ class _Extract:
             self._hidden_fields(content)
             self._annotations(content)
             self._changes(content)
+        for span in spans.get("annotation", []):
+            if span[1] > span[0]:
+                self.traces.add("speaker-notes", "annotation", Severity.HIGH,
+                                "Speaker notes: text for the presenter, not shown in the slide "
+                                "show.", span=span, part="annotation")
         for kind, what in (("hidden", "Hidden text (hidden spans, paragraphs or sections) is "
                                       "stored in the file but not shown."),
                            ("revision", "A tracked deletion keeps text that was removed from "
@@ -398,7 +416,7 @@ class _Extract:
                                 "The settings keep the printer driver's setup block, which names "
                                 "the printer and driver of the machine that saved the file.",
                                 span=pspan, evidence={"bytes": len(blob)})
-            elif name.startswith("CurrentDatabase") and value:
+            elif name.startswith("CurrentDatabase") and value and not value.isdigit():
                 span = self.traces.value(f"setting {name}", value, source="settings.xml")
                 self.traces.add("database", "metadata", Severity.MEDIUM,
                                 f"The settings name a database ({value[:80]}) used for fields "
@@ -437,19 +455,21 @@ class _Extract:
                                 "The file contains macros (Basic or scripts).",
                                 evidence={"part": name})
             elif name.startswith("Object ") and name.endswith("/content.xml"):
-                span = self.traces.value("embedded object", name.split("/")[0], source=name)
+                # no text span: the object's generated name stays on its preview picture
                 self.traces.add("embedded-object", "attachment", Severity.MEDIUM,
                                 f"The file embeds an object ({name.split('/')[0]}) with its own "
-                                "content and metadata.", span=span, evidence={"part": name})
+                                "content and metadata.", evidence={"part": name})
         from ._officemedia import image_traces
 
+        pictures = 0
         for name in z.names:
             if not name.startswith("Pictures/"):
                 continue
             found = image_traces(z.read(name, O.MAX_MEDIA_PART), self.options.limits.max_pixels)
             if not found:
                 continue
-            spans = [self.traces.value(f"picture {name} {t.label}", t.value, source=name)
+            pictures += 1
+            spans = [self.traces.value(f"picture {pictures} {t.label}", t.value, source=name)
                      for t in found]
             gps = " including GPS coordinates" if any(t.label.startswith("GPS") for t in found) \
                 else ""
@@ -550,7 +570,7 @@ def _clean(ex: _Extract, plan: CleanPlan, out: Path, options: ReadOptions) -> Cl
         actions.append(f"applied {len(edits)} text edit(s) to the text ({changed} node(s) changed)")
     content = pkg.xml("content.xml")
     styles = pkg.xml("styles.xml")
-    counts = {"changes": 0, "annotations": 0, "hidden": 0, "fields": 0, "rsid": 0}
+    counts = {"changes": 0, "annotations": 0, "hidden": 0, "fields": 0, "rsid": 0, "notes": 0}
     if content is not None:
         for el in list(content.iter(TRACKED)):
             O.remove_keep_tail(el)
@@ -562,6 +582,9 @@ def _clean(ex: _Extract, plan: CleanPlan, out: Path, options: ReadOptions) -> Cl
         for el in list(content.iter(ANNOTATION, ANNOTATION_END)):
             O.remove_keep_tail(el)
             counts["annotations"] += 1
+        for el in list(content.iter(qn(PRESENTATION, "notes"))):
+            O.remove_keep_tail(el)
+            counts["notes"] += 1
         for el in list(content.iter(_t("hidden-text"), _t("hidden-paragraph"))):
             O.remove_keep_tail(el)
             counts["hidden"] += 1
@@ -594,11 +617,15 @@ def _clean(ex: _Extract, plan: CleanPlan, out: Path, options: ReadOptions) -> Cl
         if el.getparent() is not None:
             O.unwrap(el)
             counts["fields"] += 1
+    needles = O.removed_needles(plan.removed)
+    counts["links"] = _sweep_removed(content, styles, needles)
     for key, line in (("changes", "accepted the tracked changes and removed their records"),
                       ("annotations", "removed {n} annotation(s)"),
+                      ("notes", "removed the speaker notes of {n} slide(s)"),
                       ("hidden", "removed {n} hidden text, paragraph or section element(s)"),
                       ("fields", "replaced {n} identifying field(s) by their (edited) text"),
-                      ("rsid", "removed {n} rsid attribute(s)")):
+                      ("rsid", "removed {n} rsid attribute(s)"),
+                      ("links", "cut {n} link(s), name(s) or title(s) that held removed text")):
         if counts[key]:
             actions.append(line.format(n=counts[key]))
     settings = pkg.xml("settings.xml")
@@ -644,7 +671,15 @@ def _clean(ex: _Extract, plan: CleanPlan, out: Path, options: ReadOptions) -> Cl
             data = O.serialize(root)
         else:
             data = pkg.zip.read(name, O.MAX_MEDIA_PART)
-            if name.startswith("Pictures/"):
+            if name.startswith("Pictures/") and name.lower().endswith(".svg"):
+                svg = O.parse_untrusted(data)
+                if svg is not None:
+                    O.clean_svg(svg)
+                    data = O.serialize(svg)
+                    scrubbed += 1
+                else:
+                    kept_as_is.append(name)
+            elif name.startswith("Pictures/"):
                 try:
                     result = scrub_image(data, options.limits.max_pixels)
                 except ValueError:
@@ -676,12 +711,47 @@ def _clean(ex: _Extract, plan: CleanPlan, out: Path, options: ReadOptions) -> Cl
         actions.append(f"dropped {len(drop)} member(s): " + ", ".join(sorted(drop)[:10]))
     if ex.document.format in ("ods", "odp"):
         not_done.append("hidden sheets, rows and slides of spreadsheets and presentations are "
-                        "not removed; speaker notes of presentations are kept")
+                        "not removed")
     ordered = [("mimetype", (pkg.mimetype or "application/vnd.oasis.opendocument.text").encode())]
     ordered += sorted(members, key=lambda m: m[0])
     O.write_zip(out, ordered, stored={"mimetype"})
     return CleanResult(output=out, format=ex.document.format, mode="rebuild", actions=actions,
                        not_done=not_done)
+
+
+def _sweep_removed(content: Any | None, styles: Any | None, needles: list[str]) -> int:
+    """Links whose address, and drawing names, titles and bookmarks whose text, hold a
+    removed string: links are unwrapped (their text stays), names are made generic."""
+    n = 0
+    if not needles:
+        return 0
+    renamed: dict[str, str] = {}
+    for root in (content, styles):
+        if root is None:
+            continue
+        for el in list(root.iter()):
+            if not isinstance(el.tag, str) or el.getparent() is None:
+                continue
+            href = el.get(qn(XLINK, "href"))
+            if el.tag == _t("a") and O.holds_removed(href, needles):
+                O.unwrap(el)
+                n += 1
+                continue
+            if O.local_name(el.tag) in ("title", "desc") and el.tag.startswith(
+                    "{urn:oasis:names:tc:opendocument:xmlns:svg") and O.holds_removed(
+                    "".join(el.itertext()), needles):
+                O.remove_keep_tail(el)
+                n += 1
+                continue
+            for key in (qn(DRAW, "name"), _t("name"), qn(OFFICE, "name"), qn(OFFICE, "title"),
+                        qn(TABLE, "name")):
+                old = el.get(key)
+                if O.holds_removed(old, needles):
+                    # the same old name gets the same new one (bookmark starts and ends,
+                    # fields and their declarations still match)
+                    el.set(key, renamed.setdefault(old or "", f"Object {len(renamed) + 1}"))
+                    n += 1
+    return n
 
 
 def _minimal_meta(root: Any | None) -> bytes:

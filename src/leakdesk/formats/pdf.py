@@ -41,7 +41,7 @@ from ._pdf_common import (
     short_error,
     time_limit,
 )
-from ._pdf_text import HiddenRun, PageText, analyse_page
+from ._pdf_text import PAIR_TAIL, HiddenRun, PageText, analyse_page
 from ._pdf_traces import Attachment, Trace, clip, read_stream_bounded, scan_structure
 from .base import CleanResult, FormatAdapter, ReadOptions
 
@@ -129,7 +129,8 @@ class Adapter(FormatAdapter):
         current_values = [t.value for t in scan.traces if t.value]
         traces = list(scan.traces)
         traces.extend(revision_traces(
-            path, current_values, [p.raw for p in pages], password=options.password,
+            path, current_values, [p.raw.replace(PAIR_TAIL, "") for p in pages],
+            password=options.password,
             max_pages=options.limits.max_pages, deadline=deadline,
             linearized=bool(opened.pike.is_linearized)))
         children, child_notes = self._children(scan.attachments, traces, options, path,
@@ -248,6 +249,11 @@ class Adapter(FormatAdapter):
                 label = _label(obj)
                 if isinstance(obj, pikepdf.Stream):
                     yield f"{label} dictionary", obj.stream_dict.unparse(resolved=True)
+                    if _large_image(obj):
+                        # decoded pixels of a rendered page are not text: search the
+                        # compressed bytes only (a 200-page raster would be 450 MB)
+                        yield f"{label} image (compressed)", bytes(obj.read_raw_bytes())
+                        continue
                     try:
                         yield f"{label} stream", bytes(obj.read_bytes())
                     except (pikepdf.PdfError, RuntimeError, ValueError):
@@ -270,7 +276,7 @@ class Adapter(FormatAdapter):
 
 
 def analyse_pages(opened: OpenedPdf, off_layers: frozenset[str],
-                  redactions: dict[int, list[tuple[float, float, float, float]]],
+                  redactions: dict[int, list[tuple[tuple[float, float, float, float], str, str]]],
                   deadline: Deadline, max_chars: int) -> list[PageText]:
     pages: list[PageText] = []
     total = 0
@@ -322,7 +328,7 @@ def build_document(path: Path, pages: list[PageText], traces: list[Trace],
         fields = {"page": number, "text": clip(run.text), "cover": "a box", "size_pt": "<1",
                   "layer": "?", **run.detail}
         message = template.format(**fields)
-        if run.detail.get("cover") == "redaction annotation":
+        if run.detail.get("annotation") == "Redact":
             message = (f"Text under a redaction mark that was never applied on page {number}: "
                        f"'{clip(run.text)}'. The text is still in the file and anyone can "
                        "copy it out.")
@@ -364,6 +370,17 @@ def build_document(path: Path, pages: list[PageText], traces: list[Trace],
         "encrypted": bool(opened.pike.is_encrypted),
     })
     return doc
+
+
+def _large_image(stream: pikepdf.Stream) -> bool:
+    """An image XObject whose decoded pixels would exceed 1 MB."""
+    try:
+        if stream.stream_dict.get("/Subtype") != pikepdf.Name.Image:
+            return False
+        return int(stream.stream_dict.get("/Width", 0)) * int(
+            stream.stream_dict.get("/Height", 0)) > (1 << 20) // 3
+    except (TypeError, ValueError, pikepdf.PdfError):
+        return False
 
 
 def _label(obj: Any) -> str:
@@ -425,23 +442,24 @@ def pdfminer_text(path: Path, options: ReadOptions) -> str:
             if held is None or held[0] is not font:
                 held = self.maps[id(font)] = (font, {})
             cache = held[1]
-            chars: list[str] = []
+            out = self.parts.append
             for item in seq:
                 if isinstance(item, int | float):
                     if item < -200:
-                        chars.append(" ")
+                        out(" ")
                     continue
-                for cid in font.decode(item):
-                    char = cache.get(cid)
-                    if char is None:
-                        try:
-                            char = font.to_unichr(cid)
-                        except (PDFUnicodeNotDefined, KeyError, ValueError):
-                            char = "\ufffd"
-                        cache[cid] = char
-                    chars.append(char)
-            self.parts.append("".join(chars))
-            self.parts.append("\n")
+                cids = font.decode(item)
+                try:
+                    out("".join([cache[cid] for cid in cids]))
+                except KeyError:
+                    for cid in cids:
+                        if cid not in cache:
+                            try:
+                                cache[cid] = font.to_unichr(cid)
+                            except (PDFUnicodeNotDefined, KeyError, ValueError):
+                                cache[cid] = "\ufffd"
+                    out("".join([cache[cid] for cid in cids]))
+            out("\n")
 
     deadline = Deadline(options.limits.timeout_seconds, path)
     try:

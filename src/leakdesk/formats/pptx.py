@@ -262,6 +262,7 @@ def _clean(ex: _Extract, plan: CleanPlan, out: Path, options: ReadOptions) -> Cl
     pkg = ex.pkg
     rw = O.OoxmlRewrite(pkg, options.limits)
     rw.drop_kinds |= _DROP_KINDS
+    rw.needles = O.removed_needles(plan.removed)
     edits = [(e.start, e.end, e.replacement) for e in plan.edits]
     changed = O.apply_edits_to_pieces(ex.pieces, edits)
     if edits:
@@ -295,8 +296,15 @@ def _clean(ex: _Extract, plan: CleanPlan, out: Path, options: ReadOptions) -> Cl
             O.remove_keep_tail(el)
             ids += 1
         O.prune_empty_extensions(root)
+        for el in root.iter():
+            if O.local_name(el.tag) == "cNvPr":
+                for attr in ("descr", "title"):
+                    if el.attrib.pop(attr, None) is not None:
+                        ids += 1
+                if O.holds_removed(el.get("name"), rw.needles):
+                    el.set("name", f"Shape {el.get('id') or ''}".strip())
     if ids:
-        rw.note(f"removed {ids} slide creation id(s)")
+        rw.note(f"removed {ids} slide creation id(s) and picture description(s)")
     main_ct = pkg.content_type(ex.main)
     if main_ct in _MAIN_TYPES:
         rw.content_type_changes[ex.main] = _MAIN_TYPES[main_ct]

@@ -367,6 +367,7 @@ def _clean(ex: _Extract, plan: CleanPlan, out: Path, options: ReadOptions) -> Cl
     pkg = ex.pkg
     rw = O.OoxmlRewrite(pkg, options.limits)
     rw.drop_kinds |= _DROP_KINDS
+    rw.needles = O.removed_needles(plan.removed)
     edits = [(e.start, e.end, e.replacement) for e in plan.edits]
     changed = O.apply_edits_to_pieces(ex.pieces, edits, on_text=_preserve_space)
     if edits:

@@ -19,6 +19,8 @@ This module finds *where* a quotation comes from and how the words line up;
 from __future__ import annotations
 
 import bisect
+import heapq
+import itertools
 import math
 import re
 import unicodedata
@@ -30,14 +32,24 @@ from rapidfuzz.distance import Indel
 
 from ..document import Document
 from .extract import Quotation
+from .lexicon import STOPWORDS
 
-#: A word: letters and digits (with combining marks and invisible format
-#: characters inside, which normalisation drops), apostrophes between letters.
-WORD_PATTERN = (
+#: A word: letters and digits with apostrophes between letters.  Texts that hold
+#: combining accents or invisible format characters (soft hyphens, zero-width
+#: spaces: canary traps) use the slower WORD_RE, which keeps them inside words;
+#: normalisation then composes or drops them.
+WORD_RE = re.compile(
     r"(?:[^\W_]|[\u0300-\u036f\u00ad\u200b-\u200d\u2060\ufeff])+"
     r"(?:['’ʼ](?:[^\W_]|[\u0300-\u036f])+)*"
 )
-WORD_RE = re.compile(WORD_PATTERN)
+FAST_WORD_RE = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*")
+_NEEDS_SLOW = re.compile(r"[\u0300-\u036f\u00ad\u200b-\u200d\u2060\ufeff]")
+
+
+def word_re(text: str) -> re.Pattern[str]:
+    """The tokenizer for ``text``: the fast one unless it holds marks or invisible characters."""
+    return WORD_RE if _NEEDS_SLOW.search(text) else FAST_WORD_RE
+
 
 _STRIP = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
 _APOS = str.maketrans({"’": "'", "ʼ": "'", "‘": "'"})
@@ -50,6 +62,9 @@ BRACKET_SPAN = 4
 #: Bigrams more frequent than this are not used as seeds while rarer ones exist.
 _SEED_CAP = 400
 _CHUNK_CHARS = 1 << 15
+_BIG = 1 << 32
+#: How far (in words) an ellipsis is followed when trying alternative chains.
+_REACH = 20000
 
 
 def fold(raw: str) -> str:
@@ -74,7 +89,13 @@ class SourceText:
 
 
 class SourceIndex:
-    """The words of every source document, numbered and indexed by bigram."""
+    """The words of every source document, numbered; bigrams looked up on demand.
+
+    Building costs one tokenizer pass and one dictionary look-up per word.  The
+    positions of the bigrams the quotations need are then found in one pass
+    over the bigram keys (:meth:`prepare`), so no table of every bigram is
+    sorted or stored.
+    """
 
     def __init__(self, sources: Iterable[tuple[str, Document]]) -> None:
         self.vocab: dict[str, int] = {}
@@ -84,23 +105,28 @@ class SourceIndex:
         self.sources: list[SourceText] = []
         # (first token, char start, char end, source number) per chunk of text
         self._chunks: list[tuple[int, int, int, int]] = []
+        self._patterns: list[re.Pattern[str]] = []
+        self._chunk_ocr: list[bool] = []
         self._span_cache: dict[int, list[tuple[int, int]]] = {}
         for name, doc in sources:
             self._add(name, doc)
         self._chunk_tok = [c[0] for c in self._chunks]
         self._src_lo = [s.lo for s in self.sources]
-        self._build_bigrams()
-        counts = Counter(self.ids)
-        self.total = max(1, len(self.ids))
-        self.counts = counts
+        self._v = max(1, len(self.vocab)) + 1
+        ids = self.ids
+        v = self._v
+        self._keys = [a * v + b for a, b in itertools.pairwise(ids)]
+        self._bigrams: dict[int, list[int]] = {}
+        self.counts = Counter(ids)
+        self.total = max(1, len(ids))
+        self._stop_ids = {self.vocab[w] for w in STOPWORDS if w in self.vocab}
 
     # -- building ---------------------------------------------------------------
 
     def _id(self, raw: str) -> int:
         i = self._raw_ids.get(raw)
         if i is None:
-            n = norm(raw)
-            i = self.vocab.setdefault(n, len(self.vocab))
+            i = self.vocab.setdefault(norm(raw), len(self.vocab))
             self._raw_ids[raw] = i
         return i
 
@@ -108,28 +134,41 @@ class SourceIndex:
         text = doc.text
         lo = len(self.ids)
         sno = len(self.sources)
-        segments = [(s.start, s.end) for s in doc.segments if s.part not in SKIPPED_PARTS]
+        pattern = word_re(text)
+        self._patterns.append(pattern)
+        segments = [(s.start, s.end, s.part) for s in doc.segments if s.part not in SKIPPED_PARTS]
         if not doc.segments:
-            segments = [(0, len(text))]
+            segments = [(0, len(text), "body")]
+        furniture = page_furniture(doc)
         raw_ids = self._raw_ids
-        for a, b in _merge_ranges(segments):
+        for a, b, part in _split_ranges(segments, furniture):
             for ca, cb in _chunk_ranges(text, a, b):
-                toks = WORD_RE.findall(text, ca, cb)
+                toks = pattern.findall(text, ca, cb)
                 if not toks:
                     continue
+                for t in set(toks).difference(raw_ids):
+                    self._id(t)
                 self._chunks.append((len(self.ids), ca, cb, sno))
+                self._chunk_ocr.append(part == "ocr")
                 self.raws.extend(toks)
-                self.ids.extend([raw_ids[t] if t in raw_ids else self._id(t) for t in toks])
+                self.ids.extend(map(raw_ids.__getitem__, toks))
         self.sources.append(SourceText(name, doc, lo, len(self.ids)))
 
-    def _build_bigrams(self) -> None:
-        ids = self.ids
-        v = max(1, len(self.vocab))
-        self._v = v
-        keys = [a * v + b for a, b in zip(ids, ids[1:], strict=False)]
-        order = sorted(range(len(keys)), key=keys.__getitem__)
-        self._order = order
-        self._skeys = [keys[i] for i in order]
+    def is_ocr(self, tok: int) -> bool:
+        """Whether a source word was read by OCR (and may be misread)."""
+        c = bisect.bisect_right(self._chunk_tok, tok) - 1
+        return c >= 0 and self._chunk_ocr[c]
+
+    def prepare(self, pairs: Iterable[tuple[int, int]]) -> None:
+        """Find the positions of these bigrams (word-id pairs) in one pass."""
+        v = self._v
+        want = {a * v + b for a, b in pairs if a >= 0 and b >= 0} - self._bigrams.keys()
+        if not want:
+            return
+        found: dict[int, list[int]] = {k: [] for k in want}
+        for i in [i for i, k in enumerate(self._keys) if k in want]:
+            found[self._keys[i]].append(i)
+        self._bigrams.update(found)
 
     # -- look-ups ---------------------------------------------------------------
 
@@ -140,19 +179,27 @@ class SourceIndex:
             return i
         return self.vocab.get(norm(raw), -1)
 
-    def bigram_range(self, a: int, b: int) -> tuple[int, int]:
+    def bigram(self, a: int, b: int) -> list[int]:
+        """Positions of the bigram ``a b`` (ascending)."""
         if a < 0 or b < 0:
-            return 0, 0
+            return []
         key = a * self._v + b
-        lo = bisect.bisect_left(self._skeys, key)
-        hi = bisect.bisect_right(self._skeys, key, lo)
-        return lo, hi
-
-    def bigram_positions(self, lo: int, hi: int) -> list[int]:
-        return self._order[lo:hi]
+        got = self._bigrams.get(key)
+        if got is None:
+            self.prepare([(a, b)])
+            got = self._bigrams[key]
+        return got
 
     def source_of(self, tok: int) -> int:
         return max(0, bisect.bisect_right(self._src_lo, tok) - 1)
+
+    def is_content(self, wid: int) -> bool:
+        """Not a function word: not a stop word, and (in a long source) not among the most frequent."""
+        if wid < 0:
+            return True
+        if wid in self._stop_ids:
+            return False
+        return self.total < 2000 or self.counts.get(wid, 0) < 0.01 * self.total
 
     def weight(self, wid: int) -> float:
         """Inverse frequency of a word in the sources (rare words weigh more)."""
@@ -170,7 +217,7 @@ class SourceIndex:
             if spans is None:
                 _, ca, cb, sno = self._chunks[c]
                 text = self.sources[sno].document.text
-                spans = [m.span() for m in WORD_RE.finditer(text, ca, cb)]
+                spans = [m.span() for m in self._patterns[sno].finditer(text, ca, cb)]
                 if len(self._span_cache) > 256:
                     self._span_cache.clear()
                 self._span_cache[c] = spans
@@ -183,18 +230,29 @@ class SourceIndex:
         return self.spans(tok, tok + 1)[0]
 
     def find(self, seq: Sequence[int], lo: int, hi: int, *, last: bool = False) -> int:
-        """First (or last) exact occurrence of ``seq`` in tokens ``[lo, hi)``, or -1."""
+        """First (or last) exact occurrence of ``seq`` in tokens ``[lo, hi)``, or -1.
+
+        The rarest word of ``seq`` is searched for (``list.index`` runs in C); a
+        backward search looks in growing blocks from ``hi`` down.
+        """
         k = len(seq)
         if k == 0 or hi - lo < k or any(x < 0 for x in seq):
             return -1
-        ids = self.ids
-        if last:
-            window = ids[lo:hi]
-            window.reverse()
-            rev = list(reversed(seq))
-            p = _find_sub(window, rev, 0, len(window))
-            return -1 if p < 0 else hi - p - k
-        return _find_sub(ids, seq, lo, hi)
+        counts = self.counts
+        pivot = min(range(k), key=lambda j: counts.get(seq[j], 0))
+        if not last:
+            return _find_sub(self.ids, seq, pivot, lo, hi)
+        block = 256
+        top = hi
+        while top > lo:
+            bottom = max(lo, top - block)
+            # occurrences may straddle blocks: search up to ``top + k - 1``
+            p = _find_last(self.ids, seq, pivot, bottom, min(hi, top + k - 1))
+            if p >= 0:
+                return p
+            top = bottom
+            block *= 4
+        return -1
 
     def exact_positions(self, seq: Sequence[int], limit: int = 1000) -> list[int]:
         """Start positions of exact occurrences of ``seq`` anywhere (at most ``limit``)."""
@@ -202,7 +260,7 @@ class SourceIndex:
         if k == 0 or any(x < 0 for x in seq):
             return []
         if k == 1:
-            out = []
+            out: list[int] = []
             p = -1
             ids = self.ids
             while len(out) < limit:
@@ -212,19 +270,19 @@ class SourceIndex:
                     break
                 out.append(p)
             return out
-        best: tuple[int, int, int] | None = None
+        best: tuple[list[int], int] | None = None
         for i in range(k - 1):
-            lo, hi = self.bigram_range(seq[i], seq[i + 1])
-            if hi == lo:
+            pos = self.bigram(seq[i], seq[i + 1])
+            if not pos:
                 return []
-            if best is None or hi - lo < best[1] - best[0]:
-                best = (lo, hi, i)
+            if best is None or len(pos) < len(best[0]):
+                best = (pos, i)
         assert best is not None
-        lo, hi, i = best
+        positions, i = best
         ids = self.ids
         seq_l = list(seq)
         out = []
-        for p in sorted(self._order[lo:hi]):
+        for p in positions:
             s = p - i
             if s >= 0 and ids[s : s + k] == seq_l:
                 out.append(s)
@@ -233,28 +291,93 @@ class SourceIndex:
         return out
 
 
-def _find_sub(ids: list[int], seq: Sequence[int], lo: int, hi: int) -> int:
+def _find_sub(ids: list[int], seq: Sequence[int], pivot: int, lo: int, hi: int) -> int:
+    """First start ``p`` in ``[lo, hi - len(seq)]`` with ``ids[p:p+len(seq)] == seq``."""
     k = len(seq)
-    first = seq[0]
+    word = seq[pivot]
     seq_l = list(seq)
-    p = lo - 1
+    p = lo + pivot - 1
+    stop = hi - k + pivot + 1
     while True:
         try:
-            p = ids.index(first, p + 1, hi - k + 1)
+            p = ids.index(word, p + 1, stop)
         except ValueError:
             return -1
-        if k == 1 or ids[p : p + k] == seq_l:
-            return p
+        s = p - pivot
+        if k == 1 or ids[s : s + k] == seq_l:
+            return s
 
 
-def _merge_ranges(ranges: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for a, b in sorted(ranges):
-        if out and a <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], b))
-        elif b > a:
-            out.append((a, b))
+def _find_last(ids: list[int], seq: Sequence[int], pivot: int, lo: int, hi: int) -> int:
+    """Last start in ``[lo, hi - len(seq)]`` of ``seq``, or -1."""
+    best = -1
+    p = lo
+    while True:
+        s = _find_sub(ids, seq, pivot, p, hi)
+        if s < 0:
+            return best
+        best = s
+        p = s + 1
+
+
+def _split_ranges(
+    segments: Sequence[tuple[int, int, str]], holes: Sequence[tuple[int, int]]
+) -> list[tuple[int, int, str]]:
+    """The segments in text order, without overlaps and without the ``holes``."""
+    out: list[tuple[int, int, str]] = []
+    pos = 0
+    for a, b, part in sorted(segments):
+        a = max(a, pos)
+        if b <= a:
+            continue
+        cuts = sorted((x, y) for x, y in holes if x < b and y > a)
+        cur = a
+        for x, y in cuts:
+            if x > cur:
+                out.append((cur, x, part))
+            cur = max(cur, y)
+        if cur < b:
+            out.append((cur, b, part))
+        pos = b
     return out
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def page_furniture(doc: Document) -> list[tuple[int, int]]:
+    """Running headers and footers: lines that open or close most pages.
+
+    A quotation that runs over a page break must not be called altered because
+    "RESTRICTED — Page 2 of 5" sits between its words in the extracted text.
+    """
+    pages: dict[int, list[tuple[int, int]]] = {}
+    for s in doc.segments:
+        if s.page is not None and s.part not in SKIPPED_PARTS:
+            pages.setdefault(s.page, []).append((s.start, s.end))
+    if len(pages) < 3:
+        return []
+    text = doc.text
+    seen: dict[str, list[tuple[int, int]]] = {}
+    for spans in pages.values():
+        a, b = min(x for x, _ in spans), max(y for _, y in spans)
+        lines = []
+        pos = a
+        for raw in text[a:b].splitlines(keepends=True):
+            content = raw.strip()
+            if content:
+                start = pos + raw.index(content[0])
+                lines.append((start, start + len(content)))
+            pos += len(raw)
+        edge = lines[:2] + lines[-2:] if len(lines) > 4 else lines
+        keys = set()
+        for x, y in edge:
+            key = _DIGITS.sub("#", " ".join(text[x:y].split()).casefold())
+            if key not in keys:
+                keys.add(key)
+                seen.setdefault(key, []).append((x, y))
+    need = max(3, len(pages) // 2)
+    return sorted(span for spans in seen.values() if len(spans) >= need for span in spans)
 
 
 def _chunk_ranges(text: str, a: int, b: int) -> list[tuple[int, int]]:
@@ -278,7 +401,8 @@ _FUSED_WORD = (
     r"(?:['’ʼ](?:[^\W_]|[\u0300-\u036f])+)*"
 )
 _ELEMENT_RE = re.compile(
-    rf"(?P<ell>{_ELLIPSIS})|(?P<word>{_FUSED_WORD})|(?P<brk>[\[(][^\[\]()\n]{{1,100}}[\])])"
+    rf"(?P<sic>[\[(]\s*sic!?\s*[\])])|(?P<ell>{_ELLIPSIS})|(?P<word>{_FUSED_WORD})"
+    r"|(?P<brk>\[[^\[\]\n]{1,100}\])"
 )
 _SIC = {"sic", "sic!"}
 
@@ -316,77 +440,78 @@ class QuoteWords:
         return [w for c in self.chunks for w in c]
 
 
+def _merge_gaps(gaps: Sequence[Gap], at: int) -> Gap:
+    if not gaps:
+        return Gap("", at, at)
+    unbounded = [g for g in gaps if g.kind in ("ellipsis", "split", "paragraph")]
+    kind = unbounded[0].kind if unbounded else gaps[0].kind
+    return Gap(kind, gaps[0].start, gaps[-1].end, sum(g.words for g in gaps))
+
+
 def quote_words(text: str, q: Quotation) -> QuoteWords:
     """Cut a quotation into chunks of words at ellipses, brackets and attribution breaks."""
-    chunks: list[list[QWord]] = [[]]
-    gaps: list[Gap] = [Gap("", q.start, q.start)]
+    elements: list[QWord | Gap] = []
     brackets: list[Gap] = []
     sic = False
-
-    def cut(g: Gap) -> None:
-        if chunks[-1]:
-            chunks.append([])
-            gaps.append(g)
-        else:
-            # two gaps in a row (or a gap at the start): keep the stronger one
-            prev = gaps[-1]
-            if prev.kind in ("", "bracket") or g.kind in ("ellipsis",):
-                gaps[-1] = Gap(g.kind if g.kind != "bracket" or prev.kind in ("", "bracket") else prev.kind,
-                               min(prev.start, g.start) if prev.kind else g.start, g.end,
-                               prev.words + g.words)
-
     for pno, (a, b) in enumerate(q.parts):
         if pno > 0:
             join = q.joins[pno - 1] if pno - 1 < len(q.joins) else "line"
             if join in ("split", "paragraph"):
-                cut(Gap(join, q.parts[pno - 1][1], a))
+                elements.append(Gap(join, q.parts[pno - 1][1], a))
         first_in_part = True
         for m in _ELEMENT_RE.finditer(text, a, b):
             kind = m.lastgroup
+            raw = m.group()
+            if kind == "sic":
+                sic = True
+                continue
             if kind == "ell":
-                cut(Gap("ellipsis", m.start(), m.end()))
+                elements.append(Gap("ellipsis", m.start(), m.end()))
                 first_in_part = True
                 continue
-            if kind == "brk":
-                inner = m.group()[1:-1].strip()
+            whole_bracket = kind == "brk" or (
+                raw.startswith("[") and raw.endswith("]") and raw.count("[") == 1
+            )
+            if whole_bracket:
+                inner = raw[1:-1].strip()
                 if inner.lower() in _SIC:
                     sic = True
                     continue
-                n = len(WORD_RE.findall(inner))
-                g = Gap("bracket", m.start(), m.end(), n)
+                g = Gap("bracket", m.start(), m.end(), max(1, len(WORD_RE.findall(inner))))
                 brackets.append(g)
-                cut(g)
+                elements.append(g)
                 continue
-            raw = m.group()
             bracketed = "[" in raw
             if bracketed:
-                inner = raw.replace("[", "").replace("]", "")
-                if raw.startswith("[") and raw.endswith("]") and raw.count("[") == 1:
-                    # a whole word in brackets: an insertion
-                    if inner.lower() in _SIC:
-                        sic = True
-                        continue
-                    g = Gap("bracket", m.start(), m.end(), 1)
-                    brackets.append(g)
-                    cut(g)
-                    continue
-                raw = inner
-            chunks[-1].append(
-                QWord(raw, m.start(), m.end(), pno, case_free=first_in_part or not chunks[-1],
-                      bracketed=bracketed)
-            )
+                raw = raw.replace("[", "").replace("]", "")
+            elements.append(QWord(raw, m.start(), m.end(), pno, case_free=first_in_part,
+                                  bracketed=bracketed))
             first_in_part = False
-    if not chunks[-1] and len(chunks) > 1:
-        chunks.pop()
-        tail = gaps.pop()
-        gaps.append(tail)
-    else:
-        gaps.append(Gap("", q.end, q.end))
-    if chunks and not chunks[-1]:
-        chunks.pop()
-    while len(gaps) < len(chunks) + 1:
-        gaps.append(Gap("", q.end, q.end))
-    return QuoteWords(chunks, gaps[: len(chunks) + 1], brackets, sic)
+    chunks: list[list[QWord]] = []
+    gaps: list[Gap] = []
+    pending: list[Gap] = []
+    current: list[QWord] = []
+    for el in elements:
+        if isinstance(el, Gap):
+            pending.append(el)
+            continue
+        if pending or (not chunks and not current):
+            if current:
+                chunks.append(current)
+            gap = _merge_gaps(pending, el.start)
+            gaps.append(gap)
+            current = []
+            pending = []
+            # a quote, a part of a split quote or a resumption after an ellipsis
+            # may change the case of its first letter; "[the ministry] Will" may not
+            el.case_free = el.case_free or gap.kind != "bracket"
+        current.append(el)
+    if current:
+        chunks.append(current)
+    gaps.append(_merge_gaps(pending, q.end))
+    if not chunks:
+        gaps = [Gap("", q.start, q.start)]
+    return QuoteWords(chunks, gaps, brackets, sic)
 
 
 # -- aligning ------------------------------------------------------------------------
@@ -415,6 +540,7 @@ class Alignment:
     matches: list[ChunkMatch | None]
     source: int = -1
     moved: int = 0  # quote words found nearby but out of order
+    moved_words: list[tuple[int, int]] = field(default_factory=list)  # (chunk, word)
 
     @property
     def matched(self) -> int:
@@ -422,7 +548,7 @@ class Alignment:
 
 
 def _pairs_from_opcodes(ops: Iterable[tuple[str, int, int, int, int]], w0: int) -> list[tuple[int, int]]:
-    pairs = []
+    pairs: list[tuple[int, int]] = []
     for tag, s0, s1, q0, _q1 in ops:
         if tag == "equal":
             pairs.extend((q0 + k, w0 + s0 + k) for k in range(s1 - s0))
@@ -474,6 +600,14 @@ def _compact(pairs: list[tuple[int, int]], seq: Sequence[int], ids: Sequence[int
     return pairs
 
 
+def _chain_score(chain: Sequence[ChunkMatch | None]) -> tuple[int, int]:
+    """More matched words first, then the tighter passage."""
+    placed = [c for c in chain if c is not None]
+    if not placed:
+        return (0, 0)
+    return (sum(c.matched for c in placed), -(max(c.s_hi for c in placed) - min(c.s_lo for c in placed)))
+
+
 class Aligner:
     def __init__(self, index: SourceIndex) -> None:
         self.index = index
@@ -503,35 +637,53 @@ class Aligner:
                         for p in exact]
         seeds = []
         for i in range(k - 1):
-            lo, hi = idx.bigram_range(seq[i], seq[i + 1])
-            if hi > lo:
-                seeds.append((hi - lo, i, lo, hi))
+            pos = idx.bigram(seq[i], seq[i + 1])
+            if pos:
+                seeds.append((len(pos), i, pos))
         if not seeds:
             return []
-        seeds.sort()
-        hits: dict[int, list[int]] = {}
-        used = 0
-        for cnt, i, lo, hi in seeds:
-            if cnt > _SEED_CAP and used:
+        seeds.sort(key=lambda x: x[0])
+        hits: list[tuple[int, float]] = []
+        for used, (cnt, i, pos) in enumerate(seeds):
+            if used and (cnt > _SEED_CAP or len(hits) > 8 * _SEED_CAP):
                 break
-            for p in idx.bigram_positions(lo, min(hi, lo + 4 * _SEED_CAP)):
-                d = p - i
-                hits.setdefault(d >> 3, []).append(d)
-            used += 1
-        score = {b: len(v) + len(hits.get(b - 1, ())) + len(hits.get(b + 1, ())) for b, v in hits.items()}
-        ranked = sorted(score, key=lambda b: (-score[b], b))
+            rare = 1.0 + 1.0 / cnt  # among equal votes, the rarer seeds win
+            for p in pos if cnt <= 4 * _SEED_CAP else pos[:: cnt // (4 * _SEED_CAP) + 1]:
+                hits.append((p - i, rare))
+        # rank diagonals by the seeds that agree with them (within ``tol``): first
+        # coarsely in buckets, then exactly inside the best buckets
+        hits.sort()
+        diags = [d for d, _ in hits]
+        cum = [0.0]
+        for _, w in hits:
+            cum.append(cum[-1] + w)
+        tol = 2 + k // 10
+        width = tol + 1
+        bucket: dict[int, float] = {}
+        for d, w in hits:
+            bucket[d // width] = bucket.get(d // width, 0.0) + w
+        coarse = heapq.nlargest(
+            4 * limit, bucket, key=lambda b: bucket[b] + bucket.get(b - 1, 0.0) + bucket.get(b + 1, 0.0)
+        )
+        score: dict[int, float] = {}
+        for b in coarse:
+            a = bisect.bisect_left(diags, (b - 1) * width)
+            z = bisect.bisect_left(diags, (b + 2) * width)
+            for d in set(diags[a:z]):
+                score[d] = cum[bisect.bisect_right(diags, d + tol)] - cum[bisect.bisect_left(diags, d - tol)]
+        ranked = sorted(score, key=lambda d: (-score[d], d))
         chosen: list[int] = []
-        for b in ranked:
-            if all(abs(b - c) > 2 for c in chosen):
-                chosen.append(b)
+        for d in ranked:
+            if all(abs(d - c) > 2 * tol for c in chosen):
+                chosen.append(d)
             if len(chosen) >= limit:
                 break
         out = []
-        slack = max(2, k // 8)
-        for b in chosen:
-            diags = hits.get(b - 1, []) + hits[b] + hits.get(b + 1, [])
-            dmin, dmax = min(diags), max(diags)
-            sno = idx.source_of(max(0, dmin + k // 2))
+        slack = max(2, tol, k // 8)
+        for d in chosen:
+            near = diags[bisect.bisect_left(diags, d - tol) : bisect.bisect_right(diags, d + tol)]
+            dmin, dmax = near[0], near[-1]
+            sno = idx.source_of(max(0, d + k // 2))
             src = idx.sources[sno]
             w0 = max(src.lo, dmin - slack)
             w1 = min(src.hi, dmax + k + slack)
@@ -546,22 +698,33 @@ class Aligner:
     def align(self, qw: QuoteWords) -> Alignment:
         idx = self.index
         for w in qw.words:
-            w.wid = idx.word_id(w.raw)
+            if w.wid == -1:
+                w.wid = idx.word_id(w.raw)
         seqs = [[w.wid for w in c] for c in qw.chunks]
         if not seqs:
             return Alignment(qw, [])
         n = len(seqs)
-        cands: list[list[ChunkMatch]] = []
-        for ci, seq in enumerate(seqs):
-            cands.append(self.candidates(ci, seq) if len(seq) >= 3 or n == 1 else [])
-        chosen = self._chain(qw, cands)
-        if all(c is None for c in chosen) and n > 1:
-            chosen = self._chain_short(qw, seqs)
-        self._fill(qw, seqs, chosen)
-        sources = {c.source for c in chosen if c is not None}
-        al = Alignment(qw, chosen, sources.pop() if len(sources) == 1 else -1)
+        if n == 1:
+            found = self.candidates(0, seqs[0])
+            chosen: list[ChunkMatch | None] = [found[0] if found else None]
+        else:
+            cands = [self.candidates(ci, seq) if len(seq) >= 3 else [] for ci, seq in enumerate(seqs)]
+            trials = [self._chain(qw, cands)]
+            for ci in range(n):
+                for c in cands[ci]:
+                    t: list[ChunkMatch | None] = [None] * n
+                    t[ci] = c
+                    trials.append(t)
+            self._fill(qw, seqs, trials[0])
+            for t in trials[1:]:
+                self._fill(qw, seqs, t, reach=_REACH)
+            trials.extend(self._exact_trials(qw, seqs))
+            chosen = max(trials, key=_chain_score)
+        placed = [c for c in chosen if c is not None]
+        al = Alignment(qw, chosen, placed[0].source if placed else -1)
+        sources = {c.source for c in placed}
         if len(sources) > 1:  # keep the chunks of the source with the most words
-            best = max(sources | {al.source}, key=lambda s: sum(c.matched for c in chosen if c and c.source == s))
+            best = max(sources, key=lambda s: sum(c.matched for c in placed if c.source == s))
             al.matches = [c if c is not None and c.source == best else None for c in chosen]
             al.source = best
         al.moved = self._moved(seqs, al)
@@ -587,7 +750,7 @@ class Aligner:
         for j in range(n):
             row = []
             for c in cands[j]:
-                top = (c.matched, -1, -1)
+                top = (c.matched * _BIG, -1, -1)
                 for i in range(j):
                     for pc, prev in enumerate(cands[i]):
                         if prev.source != c.source or c.s_lo < prev.s_hi:
@@ -595,7 +758,8 @@ class Aligner:
                         limit = self._max_gap(qw, i, j)
                         if limit is not None and c.s_lo - prev.s_hi > limit:
                             continue
-                        s = best[i][pc][0] + c.matched
+                        # more words first; among equals, the smaller gap
+                        s = best[i][pc][0] + c.matched * _BIG - (c.s_lo - prev.s_hi)
                         if s > top[0]:
                             top = (s, i, pc)
                 row.append(top)
@@ -603,78 +767,97 @@ class Aligner:
         end: tuple[int, int] | None = None
         top_score = 0
         for j in range(n):
-            for c, (s, _, _) in enumerate(best[j]):
-                if s > top_score:
-                    top_score, end = s, (j, c)
+            for cn, (score, _, _) in enumerate(best[j]):
+                if score > top_score:
+                    top_score, end = score, (j, cn)
         chosen: list[ChunkMatch | None] = [None] * n
         while end is not None:
-            j, c = end
-            chosen[j] = cands[j][c]
-            _, pi, pc = best[j][c]
+            j, cn = end
+            chosen[j] = cands[j][cn]
+            _, pi, pc = best[j][cn]
             end = (pi, pc) if pi >= 0 else None
         return chosen
 
-    def _chain_short(self, qw: QuoteWords, seqs: list[list[int]]) -> list[ChunkMatch | None]:
-        """Only short chunks: find the first in full, then the others after it."""
+    def _exact_trials(self, qw: QuoteWords, seqs: list[list[int]],
+                      limit: int = 300) -> list[list[ChunkMatch | None]]:
+        """Chains that start from each exact occurrence of the most selective chunk."""
         idx = self.index
-        first = next((i for i, s in enumerate(seqs) if s and all(x >= 0 for x in s)), None)
-        if first is None:
-            return [None] * len(seqs)
-        best: list[ChunkMatch | None] = [None] * len(seqs)
-        best_n = 0
-        for p in idx.exact_positions(seqs[first], 200):
-            trial: list[ChunkMatch | None] = [None] * len(seqs)
-            trial[first] = ChunkMatch(first, idx.source_of(p), [(j, p + j) for j in range(len(seqs[first]))], p, p + len(seqs[first]))
-            self._fill(qw, seqs, trial)
-            found = sum(1 for t in trial if t is not None)
-            if found > best_n:
-                best, best_n = trial, found
-            if found == len(seqs):
-                break
-        return best
+        best: tuple[int, list[int]] | None = None
+        for ci, seq in enumerate(seqs):
+            if not seq or any(x < 0 for x in seq) or (len(seq) < 2 and best is not None):
+                continue
+            occ = idx.exact_positions(seq, limit + 1)
+            if occ and (best is None or len(occ) < len(best[1])):
+                best = (ci, occ)
+        if best is None:
+            return []
+        ci, occ = best
+        k = len(seqs[ci])
+        trials: list[list[ChunkMatch | None]] = []
+        for p in occ[:limit]:
+            t: list[ChunkMatch | None] = [None] * len(seqs)
+            t[ci] = ChunkMatch(ci, idx.source_of(p), [(j, p + j) for j in range(k)], p, p + k)
+            self._fill(qw, seqs, t, reach=4000)
+            trials.append(t)
+        return trials
 
-    def _fill(self, qw: QuoteWords, seqs: list[list[int]], chosen: list[ChunkMatch | None]) -> None:
-        """Place the chunks the chain left out, between their placed neighbours."""
+    def _fill(self, qw: QuoteWords, seqs: list[list[int]], chosen: list[ChunkMatch | None],
+              reach: int | None = None) -> None:
+        """Place the chunks left out, next to their placed neighbours (nearest first)."""
+        n = len(seqs)
+        placed = [i for i in range(n) if chosen[i] is not None]
+        if not placed:
+            return
+        first = placed[0]
+        order = list(range(first - 1, -1, -1)) + list(range(first + 1, n))
+        for j in order:
+            if chosen[j] is None and seqs[j]:
+                chosen[j] = self._place(qw, seqs, chosen, j, reach)
+
+    def _place(self, qw: QuoteWords, seqs: list[list[int]], chosen: list[ChunkMatch | None],
+               j: int, reach: int | None = None) -> ChunkMatch | None:
         idx = self.index
         n = len(seqs)
-        for j in range(n):
-            if chosen[j] is not None or not seqs[j]:
-                continue
-            prev = next(((i, chosen[i]) for i in range(j - 1, -1, -1) if chosen[i] is not None), None)
-            nxt = next(((i, chosen[i]) for i in range(j + 1, n) if chosen[i] is not None), None)
-            if prev is None and nxt is None:
-                continue
-            anchor = (prev or nxt)[1]  # type: ignore[index]
-            assert anchor is not None
-            src = idx.sources[anchor.source]
-            lo, hi = src.lo, src.hi
-            if prev is not None:
-                pm = prev[1]
-                assert pm is not None
-                lo = pm.s_hi
-                limit = self._max_gap(qw, prev[0], j)
-                if limit is not None:
-                    hi = min(hi, lo + limit + len(seqs[j]))
-            if nxt is not None:
-                nm = nxt[1]
-                assert nm is not None
-                hi = min(hi, nm.s_lo)
-                limit = self._max_gap(qw, j, nxt[0])
-                if limit is not None and prev is None:
-                    lo = max(lo, nm.s_lo - limit - len(seqs[j]))
-            if hi <= lo:
-                continue
-            p = idx.find(seqs[j], lo, hi, last=prev is None)
-            if p >= 0:
-                k = len(seqs[j])
-                chosen[j] = ChunkMatch(j, anchor.source, [(x, p + x) for x in range(k)], p, p + k)
-            elif len(seqs[j]) >= 3 and hi - lo <= 4 * len(seqs[j]) + 20:
-                m = self.index_window(j, seqs[j], lo, hi)
-                if m is not None:
-                    chosen[j] = m
-
-    def index_window(self, ci: int, seq: Sequence[int], lo: int, hi: int) -> ChunkMatch | None:
-        return self._window_match(ci, seq, lo, hi)
+        prev = next((i for i in range(j - 1, -1, -1) if chosen[i] is not None), None)
+        nxt = next((i for i in range(j + 1, n) if chosen[i] is not None), None)
+        anchor = chosen[prev if prev is not None else nxt]  # type: ignore[index]
+        assert anchor is not None
+        src = idx.sources[anchor.source]
+        lo, hi = src.lo, src.hi
+        seq = seqs[j]
+        k = len(seq)
+        pm = chosen[prev] if prev is not None else None
+        nm = chosen[nxt] if nxt is not None else None
+        if pm is not None:
+            lo = pm.s_hi
+            limit = self._max_gap(qw, prev, j)  # type: ignore[arg-type]
+            if limit is not None:
+                hi = min(hi, lo + limit + k)
+        if nm is not None:
+            hi = min(hi, nm.s_lo)
+            limit = self._max_gap(qw, j, nxt)  # type: ignore[arg-type]
+            if limit is not None and pm is None:
+                lo = max(lo, nm.s_lo - limit - k)
+        if reach is not None:  # how far an ellipsis may reach, in these trials
+            if pm is not None:
+                hi = min(hi, lo + reach)
+            elif nm is not None:
+                lo = max(lo, hi - reach)
+        if hi <= lo:
+            return None
+        backward = pm is None
+        p = idx.find(seq, lo, hi, last=backward)
+        if p >= 0:
+            return ChunkMatch(j, anchor.source, [(x, p + x) for x in range(k)], p, p + k)
+        if k < 2:
+            return None
+        # not word for word: align in a window next to the neighbour
+        reach = 2 * k + 8
+        w0, w1 = (max(lo, hi - reach), hi) if backward else (lo, min(hi, lo + reach))
+        m = self._window_match(j, seq, w0, w1)
+        if m is not None and 2 * m.matched >= k:
+            return m
+        return None
 
     def _moved(self, seqs: list[list[int]], al: Alignment) -> int:
         """Quote words out of place: unmatched, but in a bigram of the source nearby."""
@@ -683,22 +866,28 @@ class Aligner:
             return 0
         idx = self.index
         total = sum(len(s) for s in seqs)
-        lo = min(m.s_lo for m in placed)
-        hi = max(m.s_hi for m in placed)
+        lo = p_lo = min(m.s_lo for m in placed)
+        hi = p_hi = max(m.s_hi for m in placed)
         src = idx.sources[placed[0].source]
         lo = max(src.lo, lo - total)
         hi = min(src.hi, hi + total)
         ids = idx.ids
         near = set(zip(ids[lo:hi], ids[lo + 1 : hi], strict=False))
+        span_words = set(ids[max(src.lo, p_lo - 2) : p_hi + 2])
         moved = 0
+        moved_words = al.moved_words
         for ci, seq in enumerate(seqs):
             m = al.matches[ci]
             done = {q for q, _ in m.pairs} if m is not None else set()
             for q in range(len(seq)):
                 if q in done:
                     continue
-                left = q > 0 and (seq[q - 1], seq[q]) in near
-                right = q + 1 < len(seq) and (seq[q], seq[q + 1]) in near
-                if left or right:
+                left = q > 0 and (seq[q - 1], seq[q]) in near and (
+                    idx.is_content(seq[q - 1]) or idx.is_content(seq[q]))
+                right = q + 1 < len(seq) and (seq[q], seq[q + 1]) in near and (
+                    idx.is_content(seq[q]) or idx.is_content(seq[q + 1]))
+                single = idx.is_content(seq[q]) and seq[q] in span_words
+                if left or right or single:
                     moved += 1
+                    moved_words.append((ci, q))
         return moved

@@ -14,6 +14,7 @@ article gives a result.  Pure functions on a ``str``: no I/O.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -26,6 +27,12 @@ _MARK_RE = re.compile("[" + re.escape(QUOTE_MARKS) + "]")
 
 DOUBLE_FAMILY = frozenset("\"“”„‟«»＂〝〞〟")
 SINGLE_FAMILY = frozenset("'‘’‚‛‹›")
+
+
+def _level(mark: str) -> int:
+    """1 for outer marks (double, guillemets, 「), 2 for inner ones (single, ‹, 『)."""
+    return 2 if mark in SINGLE_FAMILY or mark in "『』" else 1
+
 
 #: opening mark -> the marks that may close it
 CLOSERS: dict[str, str] = {
@@ -59,6 +66,9 @@ _OPEN_CONTEXT = frozenset("([{<—–-/:;,=…")
 _CLOSE_CONTEXT = frozenset(".,;:!?)]}>—–-/…")
 _ELISIONS = ("tis", "twas", "em", "cause", "til", "n", "nuff", "round", "bout")
 _SENTENCE_END = frozenset(".!?…:")
+#: Quotes nest two or three deep; deeper "nesting" is noise.
+_MAX_DEPTH = 6
+_LINE_FINAL = frozenset(".!?:\"”’»」")
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,10 +170,16 @@ def _wrapped(text: str, lines: Sequence[tuple[int, int]]) -> bool:
     if width > 100 or width < 40:
         return False
     fits = 0
+    sentence_breaks = 0
     for i in range(len(lines) - 1):
-        nxt = text[lines[i + 1][0] : lines[i + 1][1]]
+        nxt = text[lines[i + 1][0] : lines[i + 1][1]].lstrip()
         if lengths[i] + 1 + _first_word_len(nxt) > width:
             fits += 1
+        line = text[lines[i][0] : lines[i][1]].rstrip()
+        if line[-1:] in _LINE_FINAL and (nxt[:1].isupper() or nxt[:1] in QUOTE_MARKS):
+            sentence_breaks += 1
+    if sentence_breaks == len(lines) - 1:
+        return False  # every line ends a sentence: one paragraph per line
     return fits >= 0.75 * (len(lines) - 1)
 
 
@@ -256,6 +272,10 @@ def _is_apostrophe(text: str, p: int, lo: int, hi: int) -> bool:
     right = text[p + 1] if p + 1 < hi else ""
     if left.isalnum() and right.isalpha():
         return True  # don't, O'Brien, rock'n'roll
+    if re.match(r"['’][nN]['’](?!\w)", text[p : p + 4]) or re.fullmatch(
+        r"['’][nN]['’]", text[max(0, p - 2) : p + 1]
+    ):
+        return True  # rock 'n' roll
     if _is_space(left) or left in "([":
         tail = text[p + 1 : min(hi, p + 8)]
         if re.match(r"\d\d(?:s\b|\b)", tail):
@@ -318,6 +338,7 @@ class _Scanner:
         self.quotes: list[Quotation] = []
         self.unbalanced: list[Unbalanced] = []
         self.stack: list[_Open] = []
+        self._mark_index: tuple[int, dict[str, list[int]]] = (-1, {})
 
     def run(self) -> None:
         skip = -1
@@ -345,9 +366,8 @@ class _Scanner:
             entry = self.stack[depth]
             if ch not in CLOSERS[entry.mark]:
                 continue
-            if ch in _AMBIGUOUS or (ch == "“" and entry.mark == "“"):
-                if can_open and not can_close:
-                    break  # it opens something
+            if (ch in _AMBIGUOUS or (ch in "“‘" and entry.mark == ch)) and can_open and not can_close:
+                break  # it opens something
             if ch in "’'" and _possessive(text, p, lo, hi) and _closer_ahead(text, p + 1, hi):
                 return  # "the students' union" inside a single-quoted quotation
             self._close(depth, p)
@@ -371,13 +391,25 @@ class _Scanner:
         if right == "":
             self._stray(p, ch)
             return
+        if len(self.stack) >= _MAX_DEPTH:
+            self.unbalanced.append(Unbalanced(p, ch, f"{ch} nested too deep to be a quotation"))
+            return
         top = self.stack[-1] if self.stack else None
-        if top is not None and (ch in DOUBLE_FAMILY) == (top.mark in DOUBLE_FAMILY):
+        if top is not None and _level(ch) == _level(top.mark):
             # the same level again: nested (rare) or the previous one never closed
-            closers = sum(1 for c in text[p + 1 : hi] if c in CLOSERS[top.mark])
-            if closers < 2:
+            if self._closers_after(para, p, CLOSERS[top.mark]) < 2:
                 self._unclosed(len(self.stack) - 1, p)
         self.stack.append(_Open(ch, p, p + 1, mark_start=p, paragraph=index))
+
+    def _closers_after(self, para: _Para, p: int, closers: str) -> int:
+        """How many of the ``closers`` marks follow ``p`` in the paragraph (indexed once)."""
+        if self._mark_index[0] != para.start:
+            positions: dict[str, list[int]] = {}
+            for m in _MARK_RE.finditer(self.text, para.start, para.end):
+                positions.setdefault(m.group(), []).append(m.start())
+            self._mark_index = (para.start, positions)
+        positions = self._mark_index[1]
+        return sum(len(v) - bisect.bisect_right(v, p) for c in closers if (v := positions.get(c)))
 
     def _stray(self, p: int, ch: str) -> None:
         self.unbalanced.append(Unbalanced(p, ch, f"closing {ch} without an opening mark"))
@@ -530,8 +562,8 @@ def attribution_fragment(fragment: str) -> bool:
     if not core or len(core) > 160:
         return False
     core = core.lstrip(",;—–- ").rstrip()
-    if not core.endswith((",", ":", "—", "–", "-")) and core[-1:].isalnum() is False:
-        return False
+    if not core.endswith((",", ":", "—", "–")):
+        return False  # '"X," he said, "Y."': the attribution ends with a comma
     core = core.rstrip(",:—–- ")
     toks = _MID_TOKEN.findall(core)
     words = [t for t in toks if t[0].isalnum()]

@@ -102,7 +102,7 @@ AUXILIARIES: frozenset[str] = frozenset(
         "previously", "once", "repeatedly", "reportedly", "earlier", "further", "simply",
         "quickly", "flatly", "firmly", "angrily", "bluntly", "privately", "publicly",
         "separately", "recently", "subsequently", "quoted", "as", "to", "went",
-        "on", "not", "never", "only", "just", "did", "does", "do", "once", "even",
+        "on", "not", "never", "only", "just", "did", "does", "do", "even",
     }
 )
 
@@ -120,8 +120,7 @@ HONORIFICS: frozenset[str] = frozenset(
         "ambassador", "commissioner", "chief", "director", "chairman", "chairwoman",
         "chair", "chairperson", "officer", "bishop", "archbishop", "cardinal", "premier",
         "councillor", "councilor", "deputy", "vice", "prime", "foreign", "home",
-        "interior", "finance", "defence", "defense", "health", "education", "justice",
-        "trade", "energy", "attorney", "acting", "executive", "sheriff", "marshal",
+        "interior", "finance", "defence", "defense", "health", "education", "trade", "energy", "attorney", "acting", "executive", "sheriff", "marshal",
         "spokesman", "spokeswoman", "spokesperson", "speaker", "leader", "mp", "mep",
     }
 )
@@ -140,8 +139,7 @@ ROLE_NOUNS: frozenset[str] = frozenset(
         "attorney", "prosecutor", "lawyer", "economist", "analyst", "professor",
         "king", "queen", "prince", "princess", "pope", "bishop", "archbishop", "cardinal",
         "captain", "commander", "admiral", "sergeant", "lieutenant", "major", "founder",
-        "executive", "ceo", "manager", "head", "deputy", "undersecretary", "premier",
-        "auditor", "inspector-general", "whistleblower", "researcher", "author",
+        "executive", "ceo", "manager", "head", "deputy", "undersecretary", "auditor", "inspector-general", "whistleblower", "researcher", "author",
     }
 )
 
@@ -188,7 +186,7 @@ NOT_NAMES: frozenset[str] = frozenset(
         "among", "between", "through", "without", "within", "despite", "until", "unless",
         "instead", "both", "either", "neither", "each", "every", "another", "other",
         "such", "only", "also", "even", "just", "now", "today", "yesterday", "tomorrow",
-        "later", "earlier", "once", "again", "asked", "speaking", "writing", "in",
+        "later", "earlier", "once", "again", "speaking", "writing",
     }
 )
 
@@ -206,7 +204,7 @@ ORG_WORDS: frozenset[str] = frozenset(
         "review", "herald", "telegraph", "guardian", "tribune", "gazette", "centre",
         "center", "hospital", "school", "college", "club", "fund", "trust", "state",
         "city", "county", "province", "region", "treasury", "reuters", "airport",
-        "council", "secretariat", "tribunal", "directorate", "unit", "command",
+        "secretariat", "tribunal", "directorate", "unit", "command",
     }
 )
 
@@ -224,4 +222,17 @@ CLAUSE_BREAKS: frozenset[str] = frozenset(
     {"and", "but", "while", "as", "when", "because", "although", "though", "after",
      "before", "since", "that", "which", "who", "where", "if", "so", "than", "whereas",
      "whom", "whose", "until", "unless", "once", "yet"}
+)
+
+#: English function words: matching only these is no evidence a quotation is in a source.
+STOPWORDS: frozenset[str] = frozenset(
+    """a about above after again against all also am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each
+    few for from further had has have having he her here hers herself him himself his how
+    i if in into is it its itself just me more most my myself no nor not now of off on once
+    only or other our ours ourselves out over own same she should so some such than that
+    the their theirs them themselves then there these they this those through to too under
+    until up very was we were what when where which while who whom why will with would you
+    your yours yourself yourselves shall may might must upon unto thee thou thy thine ye
+    hath doth said say says one two us let""".split()
 )

@@ -22,6 +22,7 @@ honorifics when a given name is known ("Ahmed Khan"), otherwise the words used
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -47,11 +48,20 @@ from .lexicon import (
 
 _TOKEN_RE = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*|[^\w\s]", re.UNICODE)
 _SENTENCE_END = frozenset(".!?")
+#: Tokens read before and after a quotation for its attribution.
+_CONTEXT = 60
+#: Documents that "say" what they contain: "the memo states", "the report ends with".
+DOCUMENT_NOUNS = frozenset(
+    {"memo", "memorandum", "document", "documents", "report", "letter", "email", "e-mail",
+     "cable", "minutes", "briefing", "draft", "paper", "note", "file", "message", "transcript",
+     "statement", "filing", "leak", "dossier", "assessment", "directive", "guidance", "order",
+     "contract", "notes", "slides", "presentation", "submission", "recording", "text"}
+)
 _INTRO_WORDS = frozenset(
     {"in", "on", "at", "during", "after", "before", "speaking", "writing", "later",
      "earlier", "yesterday", "today", "asked", "when", "while", "interviewed", "then",
      "but", "and", "also", "however", "meanwhile", "separately", "since", "last",
-     "this", "on", "addressing", "testifying", "from", "with", "under", "to"}
+     "this", "addressing", "testifying", "from", "with", "under", "to"}
 )
 _FORWARD_STOPS = frozenset(
     {"in", "on", "during", "after", "before", "while", "when", "to", "yesterday", "today",
@@ -153,6 +163,20 @@ def _is_verb(t: Tok) -> bool:
     return t.kind == "w" and t.text.islower() and t.low in REPORTING_VERBS
 
 
+_PASSIVE = frozenset({"was", "were", "is", "are", "been", "being", "be", "get", "got"})
+
+
+def _passive(toks: Sequence[Tok], j: int) -> bool:
+    """'Officials were told to…': the verb's subject is who heard, not who spoke."""
+    k = j - 1
+    while k >= 0 and toks[k].kind == "w" and toks[k].low in ("also", "later", "then", "reportedly"):
+        k -= 1
+    if k < 0 or toks[k].low not in _PASSIVE:
+        return False
+    nxt = toks[j + 1].low if j + 1 < len(toks) else ""
+    return not (toks[j].low == "quoted" and nxt == "as")
+
+
 def _is_char_verb(t: Tok) -> bool:
     return t.kind == "w" and t.text.islower() and t.low in CHARACTERISING_VERBS
 
@@ -165,6 +189,9 @@ class Registry:
         self.lower_seen = {t.text for t in toks if t.kind == "w" and t.text.islower()}
         self.people: list[Person] = []
         self.mentions: list[tuple[int, Person]] = []
+        self._mention_pos: list[int] = []
+        self._by_tokens: dict[tuple[str, ...], Person] = {}
+        self._by_surname: dict[str, list[Person]] = {}
         self._scan()
 
     # -- names ---------------------------------------------------------------
@@ -204,9 +231,12 @@ class Registry:
             i = max(j, i + 1)
 
     def split_title(self, run: Sequence[Tok]) -> tuple[list[Tok], list[Tok]]:
+        """Title and name: everything up to the last title word is the title
+        ("Labour MP Priya Patel", "Deputy Foreign Minister Sara Malik")."""
         k = 0
-        while k < len(run) - 1 and run[k].low in HONORIFICS:
-            k += 1
+        for i, t in enumerate(run[:-1]):
+            if t.low in HONORIFICS:
+                k = i + 1
         return list(run[:k]), list(run[k:])
 
     def _add_run(self, run: Sequence[Tok], toks: Sequence[Tok], after: int) -> None:
@@ -215,10 +245,8 @@ class Registry:
             return
         if any(t.low in HONORIFICS for t in name) and not title:
             return
-        if len(name) < 2 and not title:
-            # a lone capitalised word is a person only if an apposition says so
-            if not self._apposition_role(toks, after):
-                return
+        if len(name) < 2 and not title and not self._apposition_role(toks, after):
+            return  # a lone capitalised word is a person only if an apposition says so
         person = self.person_for(title, name, run[0].start)
         role = self._apposition_role(toks, after)
         if role:
@@ -249,6 +277,13 @@ class Registry:
             return " ".join(words)
         return ""
 
+    def _new_person(self, full: str, tokens: tuple[str, ...], gender: str) -> Person:
+        p = Person(full, tokens, gender)
+        self.people.append(p)
+        self._by_tokens.setdefault(tokens, p)
+        self._by_surname.setdefault(p.surname, []).append(p)
+        return p
+
     def person_for(self, title: Sequence[Tok], name: Sequence[Tok], pos: int) -> Person:
         names = tuple(t.text for t in name)
         gender = "n"
@@ -258,63 +293,64 @@ class Registry:
             elif t.low in FEMALE_TITLES:
                 gender = "f"
         if len(names) >= 2:
-            for p in self.people:
-                if p.tokens == names or (
-                    len(p.tokens) >= 2 and p.tokens[-1] == names[-1] and p.tokens[0] == names[0]
-                ):
-                    if gender != "n":
-                        p.gender = gender
-                    return p
-            p = Person(" ".join(names), names, gender)
-            self.people.append(p)
-            return p
-        # a surname alone: the full name given before, else anywhere in the article
-        last = names[-1].lower() if names else ""
-        before = [m for m in self.mentions if m[0] <= pos and m[1].surname == last]
-        if before:
-            found = before[-1][1]
-        else:
-            found = next((p for p in self.people if p.surname == last and len(p.tokens) >= 2), None)  # type: ignore[assignment]
-        if found is not None:
-            if gender != "n":
+            found = self._by_tokens.get(names) or next(
+                (p for p in self._by_surname.get(names[-1].lower(), [])
+                 if len(p.tokens) >= 2 and p.tokens[0] == names[0]), None)
+            if found is None:
+                found = self._new_person(" ".join(names), names, gender)
+            elif gender != "n":
                 found.gender = gender
             return found
+        # a surname alone: the full name given before, else anywhere in the article
+        last = names[-1].lower() if names else ""
+        candidates = [p for p in self._by_surname.get(last, []) if len(p.tokens) >= 2]
+        before = self._last_mentioned(candidates, pos)
+        found2 = before or (candidates[0] if candidates else None)
+        if found2 is not None:
+            if gender != "n":
+                found2.gender = gender
+            return found2
         written = " ".join([t.text for t in title] + list(names))
-        for p in self.people:
-            if p.full == written:
+        key = tuple(written.split())
+        if key in self._by_tokens:
+            return self._by_tokens[key]
+        return self._new_person(written, names or tuple(t.text for t in title), gender)
+
+    def _last_mentioned(self, people: Sequence[Person], pos: int) -> Person | None:
+        if not people:
+            return None
+        wanted = {id(p) for p in people}
+        k = bisect.bisect_right(self._mention_pos, pos)
+        for _, p in reversed(self.mentions[max(0, k - 2000) : k]):
+            if id(p) in wanted:
                 return p
-        p = Person(written, names or tuple(t.text for t in title), gender)
-        self.people.append(p)
-        return p
+        return None
 
     def mention(self, pos: int, person: Person) -> None:
-        keys = [m[0] for m in self.mentions]
-        k = bisect.bisect_right(keys, pos)
+        k = bisect.bisect_right(self._mention_pos, pos)
+        self._mention_pos.insert(k, pos)
         self.mentions.insert(k, (pos, person))
 
     def late_upgrade(self) -> None:
         """A person first seen by surname whose full name comes later: use the full name."""
-        full = [p for p in self.people if len(p.tokens) >= 2]
         for p in self.people:
             if len(p.tokens) == 1:
-                match = [f for f in full if f.surname == p.surname]
+                match = [f for f in self._by_surname.get(p.surname, []) if len(f.tokens) >= 2]
                 if len(match) == 1:
                     p.full = match[0].full
                     p.tokens = match[0].tokens
 
     def last_person(self, pos: int, gender: str) -> Person | None:
-        for mpos, p in reversed(self.mentions):
-            if mpos >= pos:
-                continue
+        k = bisect.bisect_left(self._mention_pos, pos)
+        for _, p in reversed(self.mentions[max(0, k - 2000) : k]):
             if gender == "n" or p.gender in ("n", gender):
                 return p
         return None
 
     def by_role(self, words: Sequence[str], pos: int) -> Person | None:
         head = words[-1]
-        for mpos, p in reversed(self.mentions):
-            if mpos >= pos:
-                continue
+        k = bisect.bisect_left(self._mention_pos, pos)
+        for _, p in reversed(self.mentions[max(0, k - 2000) : k]):
             for role in p.roles:
                 rw = role.split()
                 if rw and rw[-1] == head and all(w in rw for w in words[:-1] if w not in DETERMINERS):
@@ -336,6 +372,16 @@ def _np_backward(toks: Sequence[Tok], end: int, lo: int) -> tuple[int, int] | No
         # apposition: "Khan, the foreign minister, said" / "Khan, 54, said"
         for k in range(j - 1, max(lo, j - 16) - 1, -1):
             if toks[k].kind == "p" and toks[k].text in (",", "—", "–"):
+                inner = toks[k + 1 : j]
+                if (
+                    inner
+                    and k - 1 >= lo
+                    and toks[k - 1].kind == "w"
+                    and toks[k - 1].text.islower()
+                    and all(t.cap and t.low not in NOT_NAMES for t in inner)
+                ):
+                    # "its chair, Ahmed Khan, said": the name, not the description
+                    return (k + 1, j)
                 if k - 1 >= lo and toks[k - 1].kind == "w":
                     j = k - 1
                 break
@@ -367,9 +413,7 @@ def _np_backward(toks: Sequence[Tok], end: int, lo: int) -> tuple[int, int] | No
     if chunk and chunk[0].low in _INTRO_WORDS:
         start = None
         for x in range(1, len(chunk)):
-            if chunk[x].low in DETERMINERS and x >= 2 and chunk[x - 1].low not in DETERMINERS:
-                start = x
-            elif chunk[x].cap and x >= 2 and not chunk[x - 1].cap and chunk[x].low not in NOT_NAMES:
+            if (chunk[x].low in DETERMINERS and x >= 2 and chunk[x - 1].low not in DETERMINERS) or (chunk[x].cap and x >= 2 and not chunk[x - 1].cap and chunk[x].low not in NOT_NAMES):
                 start = x
         if start is None:
             while chunk and chunk[0].low in _INTRO_WORDS:
@@ -415,6 +459,7 @@ class Attributor:
         self.toks = _tokens(text, quotes, paragraphs)
         self.registry = Registry([t for t in self.toks if t.kind != "q"])
         self.registry.late_upgrade()
+        self._starts = [t.start for t in self.toks]
         self.index: dict[int, list[int]] = {}
         for i, t in enumerate(self.toks):
             if t.kind == "q":
@@ -426,10 +471,12 @@ class Attributor:
         toks = self.toks
         para = toks[i].para
         k = i
-        while k - 1 >= 0:
+        while k - 1 >= max(0, i - _CONTEXT):
             t = toks[k - 1]
-            if t.para != para or t.kind == "q" or (t.kind == "p" and t.text in _SENTENCE_END):
+            if t.para != para or (t.kind == "p" and t.text in _SENTENCE_END):
                 break
+            if t.kind == "q" and self.quotes[t.qid].text.rstrip()[-1:] in ".!?":
+                break  # a quoted sentence ends the sentence too
             k -= 1
         return k, i
 
@@ -437,7 +484,7 @@ class Attributor:
         toks = self.toks
         para = toks[i].para
         k = i + 1
-        while k < len(toks):
+        while k < min(len(toks), i + 1 + _CONTEXT):
             t = toks[k]
             if t.para != para or t.kind == "q" or (t.kind == "p" and t.text in _SENTENCE_END):
                 break
@@ -459,12 +506,10 @@ class Attributor:
             return (np, "according to") if np else None
         if toks[i].kind == "w" and toks[i].text.islower() and toks[i].low in INVERTING_VERBS:
             np = _np_forward(toks, i + 1, hi)
-            if np and not (toks[np[0]].low in PRONOUNS and np[1] - np[0] == 1 and False):
-                return np, toks[i].low
-            return None
+            return (np, toks[i].low) if np else None
         limit = min(hi, i + 14)
         for j in range(i, limit):
-            if _is_verb(toks[j]) or (not short and _is_char_verb(toks[j])):
+            if (_is_verb(toks[j]) or (not short and _is_char_verb(toks[j]))) and not _passive(toks, j):
                 np = _np_backward(toks, j - 1, i)
                 if np is None:
                     return None
@@ -490,10 +535,12 @@ class Attributor:
             if toks[j].low == "according" and toks[j + 1].low == "to":
                 np = _np_forward(toks, j + 2, end)
                 if np is not None:
-                    return np, "according to", True
+                    # 'According to the memo, "…"' is next to the quote; 'According to
+                    # the memo, officials were told to call it a "pause"' is not
+                    return np, "according to", np[1] >= end
         for j in range(end - 1, lo - 1, -1):
             t = toks[j]
-            if not (_is_verb(t) or _is_char_verb(t)):
+            if not (_is_verb(t) or _is_char_verb(t)) or _passive(toks, j):
                 continue
             after = sum(1 for x in toks[j + 1 : end] if x.kind == "w")
             adjacent = _is_verb(t) and (after == 0 or (after <= 4 and tail_punct))
@@ -517,13 +564,28 @@ class Attributor:
         first = toks[0]
         if len(toks) == 1 and first.low in PRONOUNS and first.text.lower() == first.low:
             gender = PRONOUNS[first.low]
-            if first.low in ("we", "i", "it"):
+            if first.low == "it":
+                return self._last_document(pos)  # '"…," it reads.'
+            if first.low in ("we", "i"):
                 return None
             p = reg.last_person(pos, gender)
             return p.full if p else None
         words = [t for t in toks if t.kind == "w"]
         if not words:
             return None
+        # "the Labour MP Priya Patel": a description that ends with a name
+        tail = 0
+        while tail < len(words) and reg.name_like(words[-1 - tail]) and words[-1 - tail].low not in HONORIFICS:
+            tail += 1
+        if (
+            2 <= tail < len(words)
+            and (not first.cap or first.low in DETERMINERS)
+            and not any(t.low in ORG_WORDS for t in words[-tail:])
+        ):
+            name = words[-tail:]
+            person = reg.person_for([], name, pos)
+            reg.mention(pos, person)
+            return person.full
         if not first.cap or first.low in DETERMINERS or first.low in NOT_NAMES:
             # a description: "the foreign minister", "a spokesperson for the ministry"
             lows = [t.low for t in words]
@@ -540,25 +602,33 @@ class Attributor:
         if not run or len(run) < len(words):
             # capitalised but not a name: "Officials", "Ministry officials"
             written = self.text[toks[0].start : toks[-1].end]
-            if not any(reg.name_like(t) for t in words):
-                if first.low in reg.lower_seen:
-                    written = written[0].lower() + written[1:]
+            if not any(reg.name_like(t) for t in words) and first.low in reg.lower_seen:
+                written = written[0].lower() + written[1:]
             return written
         title, name = reg.split_title(run)
         if any(t.low in ORG_WORDS for t in name):
             return self.text[toks[0].start : toks[-1].end]
-        if len(name) == 1 and name[0].low in HONORIFICS and not title:
-            lows = [t.low for t in run]
-            p = reg.by_role(lows, pos)
-            if p is not None:
-                return p.full
-            return "the " + " ".join(lows) if False else self.text[toks[0].start : toks[-1].end]
         if all(t.low in HONORIFICS for t in run):
+            # a title alone: "Prime Minister said" -> the person named with it before
             p = reg.by_role([t.low for t in run], pos)
             return p.full if p is not None else self.text[toks[0].start : toks[-1].end]
         person = reg.person_for(title, name, pos)
         reg.mention(pos, person)
         return person.full
+
+    def _last_document(self, pos: int) -> str | None:
+        """The last document named before ``pos`` ("the memo"), for "it says"."""
+        toks = self.toks
+        i = bisect.bisect_left(self._starts, pos) - 1
+        while i > 0:
+            t = toks[i]
+            if t.kind == "w" and t.low in DOCUMENT_NOUNS and toks[i - 1].low in (
+                "the", "this", "that", "its", "their"
+            ):
+                det = toks[i - 1].text.lower()
+                return f"{det} {t.text}"
+            i -= 1
+        return None
 
     # -- the whole article -------------------------------------------------------
 
@@ -569,7 +639,7 @@ class Attributor:
             return Attribution(None, "", False)
         toks = self.toks
         # between the parts of a split quote
-        for a, b in zip(idx, idx[1:], strict=False):
+        for a, b in itertools.pairwise(idx):
             if b - a > 1 and toks[a].para == toks[b].para:
                 found = self._parse_after(a + 1, b, short=False)
                 if found is not None:
@@ -578,7 +648,12 @@ class Attributor:
         last = idx[-1]
         lo, hi = self._post(last)
         ends = head[-1:] in "." and (lo >= hi or not (toks[lo].text[:1].islower() or toks[lo].kind == "p"))
-        found = self._parse_after(lo, hi, short=ends)
+        # '"…," Khan said' / '"…", Khan said' / '"…?" he asked' / '"…" he said':
+        # the quote's own punctuation (or a verb right after it) marks the attribution
+        marked = head[-1:] in ",?!—–-…" or (lo < hi and toks[lo].kind == "p") or (
+            lo + 2 < hi and (_is_verb(toks[lo]) or _is_verb(toks[lo + 1]))
+        ) or ends
+        found = self._parse_after(lo, hi, short=ends) if marked else None
         if found is not None:
             return Attribution(self._name(found[0]), "post", True, found[1])
         if q.style == "block":
@@ -594,7 +669,29 @@ class Attributor:
             found2 = self._block_intro(idx[0])
             if found2 is not None:
                 return Attribution(self._name(found2[0]), "block", True, found2[1])
+        # 'The memo ends with an instruction that officials should "…"'
+        doc = self._document_subject(plo, phi)
+        if doc is not None:
+            return Attribution(self._name(doc), "pre", False, None)
         return Attribution(None, "", False)
+
+    def _document_subject(self, lo: int, hi: int) -> tuple[int, int] | None:
+        """A sentence whose subject is a document ("The memo …") quotes that document."""
+        toks = self.toks
+        k = lo
+        if k < hi and toks[k].low in ("in", "and", "but", "meanwhile"):
+            return None
+        if k >= hi or toks[k].low not in ("the", "this", "that", "a", "an", "its", "their"):
+            return None
+        for j in range(k + 1, min(hi, k + 5)):
+            if toks[j].kind != "w":
+                return None
+            if toks[j].low in DOCUMENT_NOUNS:
+                nxt = toks[j + 1] if j + 1 < hi else None
+                if nxt is not None and nxt.kind == "w" and nxt.text.islower():
+                    return (k, j + 1)
+                return None
+        return None
 
     def _block_intro(self, i: int) -> tuple[tuple[int, int], str] | None:
         """The attribution that ends the paragraph before ``toks[i]`` with a colon."""
@@ -621,35 +718,48 @@ class Attributor:
         return i == 0 or self.toks[i - 1].para != self.toks[i].para
 
 
+def inherit(
+    att: Attributor, quotes: Sequence[Quotation], found: Sequence[Attribution],
+    kinds: Sequence[str],
+) -> list[Attribution]:
+    """Give unattributed speech the speaker of the quote before it (or after it)."""
+    out = list(found)
+    by_para: dict[int, list[int]] = {}
+    for i, q in enumerate(quotes):
+        by_para.setdefault(q.paragraph, []).append(i)
+
+    def has_speaker(j: int) -> bool:
+        return kinds[j] == "speech" and out[j].speaker is not None
+
+    last_of: dict[int, int | None] = {}  # the last attributed speech of each paragraph
+    for para in sorted(by_para):
+        ids = by_para[para]
+        # the quote before it in the same paragraph, else the first one after it
+        nxt_with: list[int | None] = [None] * len(ids)
+        nxt: int | None = None
+        for k in range(len(ids) - 1, -1, -1):
+            nxt_with[k] = nxt
+            if has_speaker(ids[k]):
+                nxt = ids[k]
+        prev: int | None = None
+        for k, i in enumerate(ids):
+            if out[i].speaker is None and not out[i].how and kinds[i] == "speech":
+                src = prev if prev is not None else nxt_with[k]
+                if src is None and att.starts_paragraph(i):
+                    src = last_of.get(para - 1)
+                if src is not None:
+                    out[i] = Attribution(out[src].speaker, "inherited", False, out[src].verb)
+            if has_speaker(i):
+                prev = i
+        last_of[para] = prev
+    return out
+
+
 def attribute_all(
     text: str, quotes: Sequence[Quotation], paragraphs: Sequence[tuple[int, int]],
     kinds: Sequence[str] | None = None,
 ) -> list[Attribution]:
     """The speaker of every quotation, with inheritance for unattributed speech."""
     att = Attributor(text, quotes, paragraphs)
-    out = [att.attribute(i) for i in range(len(quotes))]
-    kinds = list(kinds) if kinds is not None else ["speech"] * len(quotes)
-    for i, q in enumerate(quotes):
-        if out[i].speaker is not None or out[i].how or kinds[i] != "speech":
-            continue
-        # the quote before it in the same paragraph, else the one after
-        same = [j for j in range(len(quotes)) if j != i and quotes[j].paragraph == q.paragraph
-                and kinds[j] == "speech" and out[j].speaker]
-        before = [j for j in same if j < i]
-        after = [j for j in same if j > i]
-        src = before[-1] if before else (after[0] if after else None)
-        if src is None and att.starts_paragraph(i):
-            prev = [j for j in range(i) if quotes[j].paragraph == q.paragraph - 1
-                    and kinds[j] == "speech" and out[j].speaker]
-            if prev:
-                src = prev[-1]
-        if src is not None:
-            out[i] = Attribution(out[src].speaker, "inherited", False, out[src].verb)
-    return out
-
-
-def adjacent_verbs(text: str, quotes: Sequence[Quotation],
-                   paragraphs: Sequence[tuple[int, int]]) -> list[bool]:
-    """Whether a reporting verb sits right next to each quotation (for its kind)."""
-    att = Attributor(text, quotes, paragraphs)
-    return [att.attribute(i).adjacent for i in range(len(quotes))]
+    found = [att.attribute(i) for i in range(len(quotes))]
+    return inherit(att, quotes, found, kinds if kinds is not None else ["speech"] * len(quotes))

@@ -1,7 +1,7 @@
 """The sanitize engine: findings and a policy in, a :class:`CleanPlan` out.
 
 Pure functions on a :class:`~leakdesk.document.Document`; nothing here opens a
-file.  The steps, in order:
+file.  The steps, in order (one method each of :class:`_Planner`):
 
 1. **Decide.** Each finding gets an outcome from the policy (remove, replace,
    normalize, or left in place for review/keep).  Container findings go to
@@ -10,25 +10,33 @@ file.  The steps, in order:
    comments, hidden text...) is removed whole.
 3. **Propagate.** A removed identifier or date-time is removed wherever else it
    occurs word for word.
-4. **Safety net.** Invisible characters and mixed-script homoglyph words that
-   no finding covered are deleted or mapped anyway.
-5. **Whole lines.** ``whole_line: always`` removes every line a finding
+4. **Whole lines.** ``whole_line: always`` removes every line a finding
    touches; ``if_alone`` removes a line when only removed spans, punctuation or
    a field label would be left.  A removed line takes its newline with it, and
    a removed block between two blank lines takes one of them, so no blank gap
    shows where it was.
-6. **Resolve overlaps.** Overlapping destructive edits merge (one placeholder
+5. **Resolve overlaps.** Overlapping destructive edits merge (one placeholder
    for the group, or nothing when everything in it is removed); destructive
    edits separated only by spaces or slashes merge too ("SECRET // NOFORN"
    becomes one "[REDACTED]").  A normalization inside a destroyed span is
    dropped; one that crosses its edge widens the destroyed span when it is an
-   invisible character or homoglyph (the mark must not survive).  An inline
-   removal takes one neighbouring space with it, so no double space is left.
-7. **Split** edits at segment edges, so per-run adapters see each piece.
+   invisible character or homoglyph (the mark must not survive).
+6. **Safety net.** Invisible characters and mixed-script homoglyph words that
+   no edit covers are deleted or mapped anyway, and no replacement may bring
+   one back.
+7. **Finish.** Edits are split at segment edges (so per-run adapters see each
+   piece); an inline removal takes one neighbouring space with it, so no
+   double space is left; a mixed-script word that only exists once the edits
+   are applied (a removal joined "ab" to "а") is mapped too.
 8. **Removed strings.** The original text of every destroyed span (each line,
    and each finding's own span), every homoglyph or invisible-character word,
    every container excerpt acted on, and lines of removed attachments: the
    residue proof searches the output for each of them.
+
+The invariants (tested with hypothesis): edits are sorted, disjoint, inside
+the text and inside one segment each; concatenating :meth:`CleanPlan.clean_span`
+over any cut points gives :attr:`CleanPlan.clean_text`; the clean text holds no
+invisible character or homoglyph word the policy did not keep.
 """
 
 from __future__ import annotations
@@ -477,75 +485,103 @@ def _rejoined_homoglyphs(
 # -- the plan --------------------------------------------------------------------------
 
 
-def build_plan(
-    doc: Document,
-    findings: Iterable[Finding],
-    policy: Policy | None = None,
-    *,
-    mode: str = "rebuild",
-) -> CleanPlan:
-    """Turn ``findings`` on ``doc`` into a :class:`CleanPlan` following ``policy``."""
-    if mode not in MODES:
-        raise UsageError(f"unknown mode {mode!r}: use rebuild or raster")
-    policy = policy or default_policy()
-    text = doc.text
-    n = len(text)
-    placeholder = policy.placeholder
+_TOKEN_RE = regex.compile(r"[^\s,;:()\[\]{}<>\"'“”‘’]+")
 
-    decisions: list[Decision] = []
-    review: list[Finding] = []
-    container: list[Finding] = []
-    destroy: list[_E] = []
-    normal: list[_E] = []
-    protected: list[tuple[int, int]] = []  # kept invisible/homoglyph findings
 
-    # 1. decisions
-    for f in findings:
-        d = policy.decide(f)
-        s, e = f.start, f.end
-        if f.category not in TEXT_CATEGORIES and d.changes_text:
-            container.append(replace(f, action=d.action))
-        if not d.changes_text:
-            decisions.append(d)
-            review.append(f)
-            if s is not None and e is not None and f.category in ("invisible", "homoglyph"):
-                protected.append((s, e))
+def _propagation_keys(span: str) -> list[str]:
+    """What to look for elsewhere: the removed text, and its identifier core.
+
+    A finding's span often carries a label ("No. E-1142/LDN", "Ref: 22 STATE
+    123456"); the same serial may appear bare elsewhere.  The core is each
+    token that mixes digits with letters or separators (5 characters or more),
+    or a run of at least 6 digits: specific enough that another occurrence is
+    the same identifier.
+    """
+    keys: list[str] = []
+    full = span.strip()
+    if len(full) >= 4 and "\n" not in full and "\r" not in full:
+        keys.append(full)
+        label, colon, value = full.partition(":")
+        value = value.strip()
+        if colon and len(label.split()) <= 3 and len(value) >= 4 and any(
+            c.isdigit() for c in value
+        ):
+            keys.append(value)  # "Ref: 22 STATE 123456" -> "22 STATE 123456"
+    for tok in _TOKEN_RE.findall(span):
+        tok = tok.strip(".-/")
+        if not any(c.isdigit() for c in tok) or tok == full:
             continue
-        if s is None or e is None:
-            if f.category in TEXT_CATEGORIES:
-                d = Decision(f, "review", reason=f"{d.reason}: no text span to change")
-                review.append(f)
-            decisions.append(d)
-            continue
-        if not 0 <= s <= e <= n:
-            d = Decision(f, "review", reason=f"{d.reason}: span outside the text")
-            decisions.append(d)
-            review.append(f)
-            continue
-        if d.outcome == "normalize":
-            repl = f.replacement
-            if repl is None:
-                repl = _fallback_normalization(text, f, s, e)
-            if repl is None:
-                d = Decision(f, "review", reason=f"{d.reason}: nothing to normalize to")
-                decisions.append(d)
-                review.append(f)
+        if (len(tok) >= 5 and not tok.isdigit()) or (tok.isdigit() and len(tok) >= 6):
+            keys.append(tok)
+    return keys
+
+
+class _Planner:
+    """The working state of one :func:`build_plan` call, one method per step."""
+
+    def __init__(self, doc: Document, policy: Policy) -> None:
+        self.doc = doc
+        self.policy = policy
+        self.text = doc.text
+        self.decisions: list[Decision] = []
+        self.review: list[Finding] = []
+        self.container: list[Finding] = []
+        self.destroy: list[_E] = []
+        self.normal: list[_E] = []
+        #: spans of invisible/homoglyph findings kept on purpose: the safety net leaves them
+        self.protected: list[tuple[int, int]] = []
+
+    def _leave(self, d: Decision, why: str | None = None) -> None:
+        if why is not None:
+            d = Decision(d.finding, "review", reason=f"{d.reason}: {why}")
+        self.decisions.append(d)
+        self.review.append(d.finding)
+
+    def decide(self, findings: Iterable[Finding]) -> None:
+        """Step 1: each finding's outcome; container traces listed for the adapter."""
+        n = len(self.text)
+        for f in findings:
+            d = self.policy.decide(f)
+            s, e = f.start, f.end
+            if f.category not in TEXT_CATEGORIES and d.changes_text:
+                self.container.append(replace(f, action=d.action))
+            if not d.changes_text:
+                self._leave(d)
+                if s is not None and e is not None and f.category in ("invisible", "homoglyph"):
+                    self.protected.append((s, e))
                 continue
-            if repl != text[s:e]:
-                normal.append(_E(s, e, repl, "normalize", [f]))
-        elif e > s:
-            kind = "replace" if d.outcome == "replace" else "remove"
-            destroy.append(_E(s, e, "", kind, [f], d.whole_line))
-        decisions.append(d)
+            if s is None or e is None:
+                if f.category in TEXT_CATEGORIES:
+                    self._leave(d, "no text span to change")
+                else:
+                    self.decisions.append(d)
+                continue
+            if not 0 <= s <= e <= n:
+                self._leave(d, "span outside the text")
+                continue
+            if d.outcome == "normalize":
+                repl = f.replacement
+                if repl is None:
+                    repl = _fallback_normalization(self.text, f, s, e)
+                if repl is None:
+                    self._leave(d, "nothing to normalize to")
+                    continue
+                if repl != self.text[s:e]:
+                    self.normal.append(_E(s, e, repl, "normalize", [f]))
+            elif e > s:
+                kind = "replace" if d.outcome == "replace" else "remove"
+                self.destroy.append(_E(s, e, "", kind, [f], d.whole_line))
+            self.decisions.append(d)
 
-    # 2. dropped parts
-    for seg in doc.segments:
-        if seg.part in policy.drop_parts and seg.end > seg.start:
-            cat = _PART_CATEGORY.get(seg.part, "hidden")
+    def drop_parts(self) -> None:
+        """Step 2: the text of dropped container parts goes whole."""
+        for seg in self.doc.segments:
+            if seg.part not in self.policy.drop_parts or seg.end <= seg.start:
+                continue
             f = _synth(
-                doc,
+                self.doc,
                 "sanitize.drop-part",
-                cat,
+                _PART_CATEGORY.get(seg.part, "hidden"),
                 f"Text of the document's {seg.part} is not carried into the clean copy "
                 "(policy: drop_parts).",
                 seg.start,
@@ -555,27 +591,31 @@ def build_plan(
                 part=seg.part,
                 page=seg.page,
             )
-            destroy.append(_E(seg.start, seg.end, "", "remove", [f]))
-            decisions.append(Decision(f, "remove", reason="drop_parts"))
+            self.destroy.append(_E(seg.start, seg.end, "", "remove", [f]))
+            self.decisions.append(Decision(f, "remove", reason="drop_parts"))
 
-    # 3. propagation
-    if policy.propagate:
-        cov = _Coverage((e.start, e.end) for e in destroy)
+    def propagate(self) -> None:
+        """Step 3: a removed identifier goes wherever it occurs word for word."""
+        if not self.policy.propagate:
+            return
+        text = self.text
+        cov = _Coverage((e.start, e.end) for e in self.destroy)
         seen: set[str] = set()
-        for ed in list(destroy):
+        for ed in list(self.destroy):
             src = ed.findings[0]
-            if src.category not in policy.propagate or ed.kind not in ("remove", "replace"):
+            if src.category not in self.policy.propagate or ed.kind not in ("remove", "replace"):
                 continue
-            key = text[ed.start : ed.end].strip()
-            if len(key) < 4 or key in seen or "\n" in key:
+            keys = [k for k in _propagation_keys(text[ed.start : ed.end]) if k not in seen]
+            if not keys:
                 continue
-            seen.add(key)
-            pat = regex.compile(r"(?<![\p{L}\p{N}_])" + regex.escape(key) + r"(?![\p{L}\p{N}_])")
+            seen.update(keys)
+            alts = "|".join(regex.escape(k) for k in sorted(keys, key=len, reverse=True))
+            pat = regex.compile(r"(?<![\p{L}\p{N}_])(?:" + alts + r")(?![\p{L}\p{N}_])")
             for m in pat.finditer(text):
                 if cov.overlaps(m.start(), m.end()):
                     continue
                 f = _synth(
-                    doc,
+                    self.doc,
                     "sanitize.propagate",
                     src.category,
                     f"Another occurrence of a removed {src.category} ({src.detector}).",
@@ -585,26 +625,28 @@ def build_plan(
                     severity=src.severity,
                     evidence={"source_detector": src.detector},
                 )
-                destroy.append(_E(m.start(), m.end(), "", ed.kind, [f], ed.whole_line))
-                decisions.append(Decision(f, ed.kind, ed.whole_line, "propagate"))
-                cov = _Coverage([(e.start, e.end) for e in destroy])
+                self.destroy.append(_E(m.start(), m.end(), "", ed.kind, [f], ed.whole_line))
+                self.decisions.append(Decision(f, ed.kind, ed.whole_line, "propagate"))
+                cov = _Coverage([(e.start, e.end) for e in self.destroy])
 
-    # 5. whole lines
-    starts = doc.line_starts
-    lines: set[int] = set()
-    for ed in destroy:
-        if ed.whole_line == "always":
-            a = _line_of(starts, ed.start)
-            b = _line_of(starts, max(ed.start, ed.end - 1))
-            lines.update(range(a, b + 1))
-    for ed in destroy:
-        if ed.whole_line == "if_alone":
-            a = _line_of(starts, ed.start)
-            b = _line_of(starts, max(ed.start, ed.end - 1))
-            for ln in range(a, b + 1):
-                if ln not in lines and _line_is_alone(doc, ln, destroy):
-                    lines.add(ln)
-    if lines:
+    def whole_lines(self) -> None:
+        """Step 4: expand ``always`` and lone ``if_alone`` findings to their lines."""
+        doc, starts = self.doc, self.doc.line_starts
+        lines: set[int] = set()
+        for ed in self.destroy:
+            if ed.whole_line == "always":
+                a = _line_of(starts, ed.start)
+                b = _line_of(starts, max(ed.start, ed.end - 1))
+                lines.update(range(a, b + 1))
+        for ed in self.destroy:
+            if ed.whole_line == "if_alone":
+                a = _line_of(starts, ed.start)
+                b = _line_of(starts, max(ed.start, ed.end - 1))
+                for ln in range(a, b + 1):
+                    if ln not in lines and _line_is_alone(doc, ln, self.destroy):
+                        lines.add(ln)
+        if not lines:
+            return
         for a, b, first, _last in _line_removals(doc, lines):
             lseg = doc.segment_at(starts[first])
             if lseg is not None and lseg.start <= starts[first] <= lseg.end:
@@ -612,29 +654,31 @@ def build_plan(
                 a, b = max(a, lseg.start), min(b, lseg.end)
             if b <= a:
                 continue
-            covered = [
-                f for ed in destroy if ed.start < b and ed.end > a for f in ed.findings
-            ]
-            if not covered:
-                continue
-            destroy.append(_E(a, b, "", "line", covered))
+            covered = [f for ed in self.destroy if ed.start < b and ed.end > a for f in ed.findings]
+            if covered:
+                self.destroy.append(_E(a, b, "", "line", covered))
 
-    # 6. overlaps
-    destroy = _merge_destroy(text, destroy, placeholder)
-    for _ in range(4):
-        normal, widen, changed = _resolve_normalizations(text, normal, destroy)
-        if not changed:
-            break
-        destroy = _merge_destroy(text, destroy + widen, placeholder)
-    normal = _merge_normalizations(text, normal)
+    def resolve(self) -> None:
+        """Step 5: merge destroyed spans; drop or fold normalizations that touch them."""
+        text, placeholder = self.text, self.policy.placeholder
+        self.destroy = _merge_destroy(text, self.destroy, placeholder)
+        for _ in range(4):
+            self.normal, widen, changed = _resolve_normalizations(text, self.normal, self.destroy)
+            if not changed:
+                break
+            self.destroy = _merge_destroy(text, self.destroy + widen, placeholder)
+        self.normal = _merge_normalizations(text, self.normal)
 
-    # 4. safety net (after the overlaps are resolved, so nothing it adds is dropped)
-    if policy.safety_net:
-        if not _keeps(policy, "homoglyph"):
-            cov = _Coverage([(e.start, e.end) for e in destroy + normal] + protected)
+    def safety_net(self) -> None:
+        """Step 6: marks no finding covered; replacements cleaned of marks."""
+        if not self.policy.safety_net:
+            return
+        doc, text = self.doc, self.text
+        if not _keeps(self.policy, "homoglyph"):
+            cov = _Coverage([(e.start, e.end) for e in self.destroy + self.normal] + self.protected)
             for h in homoglyph_words(text):
                 if cov.overlaps(h.start, h.end):
-                    continue  # partly edited words are mapped after the edits (below)
+                    continue  # partly edited words are mapped after the edits (step 7)
                 f = _synth(
                     doc,
                     "sanitize.safety-net",
@@ -646,51 +690,49 @@ def build_plan(
                     Action.NORMALIZE,
                     evidence={"script": h.script, "foreign": list(h.foreign)},
                 )
-                normal.append(_E(h.start, h.end, h.intended, "normalize", [f]))
-                decisions.append(Decision(f, "normalize", reason="safety_net"))
-        if not _keeps(policy, "invisible"):
-            cov = _Coverage([(e.start, e.end) for e in destroy + normal] + protected)
-            run: list[int] = []
-            positions = [
-                m.start() for m in INVISIBLE_RE.finditer(text) if not cov.covers(m.start())
-            ]
-            for p in [*positions, -2]:
-                if run and p == run[-1] + 1:
-                    run.append(p)
-                    continue
-                if run:
-                    a, b = run[0], run[-1] + 1
-                    repl = "".join(invisible_replacement(ch) for ch in text[a:b])
-                    f = _synth(
-                        doc,
-                        "sanitize.safety-net",
-                        "invisible",
-                        "Invisible or unusual character that no detector reported: "
-                        "deleted or made a plain space.",
-                        a,
-                        b,
-                        Action.NORMALIZE,
-                        evidence={"code_points": [f"U+{ord(c):04X}" for c in text[a:b]]},
-                    )
-                    normal.append(_E(a, b, repl, "normalize", [f]))
-                    decisions.append(Decision(f, "normalize", reason="safety_net"))
-                run = [p]
-        normal.sort(key=lambda e: (e.start, e.end))
-    if policy.safety_net:
+                self.normal.append(_E(h.start, h.end, h.intended, "normalize", [f]))
+                self.decisions.append(Decision(f, "normalize", reason="safety_net"))
+        if not _keeps(self.policy, "invisible"):
+            cov = _Coverage([(e.start, e.end) for e in self.destroy + self.normal] + self.protected)
+            positions = [m.start() for m in INVISIBLE_RE.finditer(text) if not cov.covers(m.start())]
+            runs: list[list[int]] = []
+            for p in positions:
+                if runs and p == runs[-1][1]:
+                    runs[-1][1] = p + 1
+                else:
+                    runs.append([p, p + 1])
+            for a, b in runs:
+                repl = "".join(invisible_replacement(ch) for ch in text[a:b])
+                f = _synth(
+                    doc,
+                    "sanitize.safety-net",
+                    "invisible",
+                    "Invisible or unusual character that no detector reported: "
+                    "deleted or made a plain space.",
+                    a,
+                    b,
+                    Action.NORMALIZE,
+                    evidence={"code_points": [f"U+{ord(c):04X}" for c in text[a:b]]},
+                )
+                self.normal.append(_E(a, b, repl, "normalize", [f]))
+                self.decisions.append(Decision(f, "normalize", reason="safety_net"))
+        self.normal.sort(key=lambda e: (e.start, e.end))
         # a detector's replacement (or a merged one) must not bring a mark back
-        strip_inv, map_hg = not _keeps(policy, "invisible"), not _keeps(policy, "homoglyph")
-        for ne in normal:
+        strip_inv = not _keeps(self.policy, "invisible")
+        map_hg = not _keeps(self.policy, "homoglyph")
+        for ne in self.normal:
             if strip_inv:
                 ne.replacement = strip_invisible(ne.replacement)
             if map_hg:
                 ne.replacement = map_homoglyphs(ne.replacement)
 
-    # 7. segments, then tidy spaces around inline removals
-    pieces: list[_E] = []
-    for ed in destroy:
-        pieces.extend(_split_at_segments(doc, ed))
-    for i, ed in enumerate(pieces):
-        if ed.kind == "remove" and ed.replacement == "":
+    def finish(self) -> tuple[list[_E], list[Edit]]:
+        """Step 7: split at segment edges, tidy spaces, map joined words."""
+        doc, n = self.doc, len(self.text)
+        pieces: list[_E] = [p for ed in self.destroy for p in _split_at_segments(doc, ed)]
+        for i, ed in enumerate(pieces):
+            if ed.kind != "remove" or ed.replacement:
+                continue
             pseg = doc.segment_at(ed.start)
             lo = pseg.start if pseg is not None and pseg.start <= ed.start else 0
             hi = pseg.end if pseg is not None and ed.end <= pseg.end else n
@@ -698,75 +740,100 @@ def build_plan(
                 lo = max(lo, pieces[i - 1].end)
             if i + 1 < len(pieces):
                 hi = min(hi, pieces[i + 1].start)
-            for ne in normal:  # never eat into a normalization
+            for ne in self.normal:  # never eat into a normalization
                 if ne.end <= ed.start:
                     lo = max(lo, ne.end)
                 elif ne.start >= ed.end:
                     hi = min(hi, ne.start)
             _tidy_inline_removal(doc, ed, lo, hi)
-    normal, _w, _c = _resolve_normalizations(text, normal, pieces)
+        self.normal, _w, _c = _resolve_normalizations(self.text, self.normal, pieces)
+        final = _drop_buried_insertions(sorted(pieces + self.normal, key=lambda e: (e.start, e.end)))
+        if self.policy.safety_net and not _keeps(self.policy, "homoglyph"):
+            for _ in range(3):
+                before = len(self.decisions)
+                final = _rejoined_homoglyphs(doc, final, _Coverage(self.protected), self.decisions)
+                if len(self.decisions) == before:
+                    break
+        final = _drop_buried_insertions([p for e in final for p in _split_at_segments(doc, e)])
+        edits = [
+            Edit(e.start, e.end, e.replacement, e.findings[0], tuple(e.findings[1:]), e.kind)
+            for e in final
+        ]
+        return pieces, edits
 
-    final = _drop_buried_insertions(sorted(pieces + normal, key=lambda e: (e.start, e.end)))
-    if policy.safety_net and not _keeps(policy, "homoglyph"):
-        for _ in range(3):
-            before = len(decisions)
-            final = _rejoined_homoglyphs(doc, final, _Coverage(protected), decisions)
-            if len(decisions) == before:
-                break
-    final = _drop_buried_insertions([piece for e in final for piece in _split_at_segments(doc, e)])
-    edits = [
-        Edit(e.start, e.end, e.replacement, e.findings[0], tuple(e.findings[1:]), e.kind)
-        for e in final
-    ]
+    def removed_strings(self, pieces: list[_E]) -> tuple[list[str], list[str]]:
+        """Step 8: what the proof must not find, and the category of each."""
+        text, placeholder = self.text, self.policy.placeholder
+        removed: list[str] = []
+        categories: list[str] = []
+        seen: set[str] = set()
 
-    # 8. removed strings
-    removed: list[str] = []
-    categories: list[str] = []
-    seen_str: set[str] = set()
+        def add(s: str, cat: str) -> None:
+            for piece in _LINE_SPLIT_RE.split(s):
+                t = piece.strip()
+                if t and t != placeholder and t not in seen:
+                    seen.add(t)
+                    removed.append(t)
+                    categories.append(cat)
 
-    def add(s: str, cat: str) -> None:
-        for piece in _LINE_SPLIT_RE.split(s):
-            t = piece.strip()
-            if t and t != placeholder and t not in seen_str:
-                seen_str.add(t)
-                removed.append(t)
-                categories.append(cat)
+        for ed in pieces:
+            add(text[ed.start : ed.end], ed.findings[0].category)
+            for f in ed.findings:
+                if f.start is not None and f.end is not None:
+                    add(text[f.start : f.end], f.category)
+        for ne in self.normal:
+            cats = {f.category for f in ne.findings}
+            if cats & {"invisible", "homoglyph"}:
+                a, b = word_bounds(text, ne.start, ne.end)
+                word = text[a:b]
+                if word and (INVISIBLE_RE.search(word) or homoglyph_words(word)):
+                    add(word, "homoglyph" if "homoglyph" in cats else "invisible")
+        for f in self.container:
+            if f.start is None and f.excerpt:
+                add(f.excerpt, f.category)
+        if self.policy.attachments == "remove":
+            lines: set[str] = set()
+            for child in self.doc.children:
+                for c in child.walk():
+                    lines.update(
+                        t.strip() for t in _LINE_SPLIT_RE.split(c.text)
+                        if len(t.strip()) >= _CHILD_LINE_MIN
+                    )
+            for t in sorted(lines, key=lambda s: (-len(s), s))[:_CHILD_LINES_MAX]:
+                add(t, "attachment")
+        return removed, categories
 
-    for ed in pieces:
-        add(text[ed.start : ed.end], ed.findings[0].category)
-        for f in ed.findings:
-            if f.start is not None and f.end is not None:
-                add(text[f.start : f.end], f.category)
-    for ne in normal:
-        cats = {f.category for f in ne.findings}
-        if cats & {"invisible", "homoglyph"}:
-            a, b = word_bounds(text, ne.start, ne.end)
-            word = text[a:b]
-            if word and (INVISIBLE_RE.search(word) or homoglyph_words(word)):
-                add(word, "homoglyph" if "homoglyph" in cats else "invisible")
-    for f in container:
-        if f.start is None and f.excerpt:
-            add(f.excerpt, f.category)
-    if policy.attachments == "remove":
-        child_lines: list[str] = []
-        for child in doc.children:
-            for c in child.walk():
-                child_lines.extend(
-                    t.strip() for t in _LINE_SPLIT_RE.split(c.text) if len(t.strip()) >= _CHILD_LINE_MIN
-                )
-        for t in sorted(set(child_lines), key=lambda s: (-len(s), s))[:_CHILD_LINES_MAX]:
-            add(t, "attachment")
 
+def build_plan(
+    doc: Document,
+    findings: Iterable[Finding],
+    policy: Policy | None = None,
+    *,
+    mode: str = "rebuild",
+) -> CleanPlan:
+    """Turn ``findings`` on ``doc`` into a :class:`CleanPlan` following ``policy``."""
+    if mode not in MODES:
+        raise UsageError(f"unknown mode {mode!r}: use rebuild or raster")
+    policy = policy or default_policy()
+    p = _Planner(doc, policy)
+    p.decide(findings)
+    p.drop_parts()
+    p.propagate()
+    p.whole_lines()
+    p.resolve()
+    p.safety_net()
+    pieces, edits = p.finish()
+    removed, categories = p.removed_strings(pieces)
     return CleanPlan(
         document=doc,
         edits=edits,
-        container_findings=container,
+        container_findings=p.container,
         mode=mode,
-        placeholder=placeholder,
+        placeholder=policy.placeholder,
         removed=removed,
         options=dict(policy.options),
-        decisions=decisions,
-        review=review,
+        decisions=p.decisions,
+        review=p.review,
         removed_categories=categories,
         attachments=policy.attachments,
         policy_source=policy.source,
