@@ -266,8 +266,11 @@ def derive(files: list[CorpusFile]) -> list[CorpusFile]:
             continue
         dest = out_dir / name
         if not dest.is_file():
-            from msoffcrypto.format.ooxml import OOXMLFile  # type: ignore[import-untyped]
-
+            try:  # msoffcrypto-tool (MIT): optional, the encrypted files are skipped without it
+                from msoffcrypto.format.ooxml import OOXMLFile  # type: ignore[import-untyped]
+            except ImportError:
+                print("msoffcrypto-tool missing: no encrypted Office files", file=sys.stderr)
+                continue
             with open(src.path, "rb") as fh, open(dest, "wb") as wh:
                 OOXMLFile(fh).encrypt(ENCRYPT_PASSWORD, wh)
         add(name, f"{src.ident} encrypted with msoffcrypto-tool (password set)", "office")

@@ -259,21 +259,10 @@ class Document:
     def line_starts(self) -> list[int]:
         """Offsets at which each line begins (``\\n``, ``\\r\\n`` and ``\\r`` end lines)."""
         if self._line_starts is None:
+            import re
+
             starts = [0]
-            text = self.text
-            i = 0
-            n = len(text)
-            while True:
-                j = text.find("\n", i)
-                k = text.find("\r", i)
-                if j < 0 and k < 0:
-                    break
-                if k >= 0 and (j < 0 or k < j):
-                    nxt = k + 2 if k + 1 < n and text[k + 1] == "\n" else k + 1
-                else:
-                    nxt = j + 1
-                starts.append(nxt)
-                i = nxt
+            starts.extend(m.end() for m in re.finditer(r"\r\n|\r|\n", self.text))
             self._line_starts = starts
         return self._line_starts
 

@@ -92,6 +92,15 @@ def drop_network() -> bool:
 _CTX: Any = None
 
 
+def _preload_modules() -> list[str]:
+    """Import every adapter and detector once in the forkserver, so each child starts warm."""
+    from .formats import ADAPTER_MODULES
+
+    mods = ["leakdesk.sandbox", "leakdesk.batch.worker", "leakdesk.detectors"]
+    mods += [f"leakdesk.formats.{m}" for m in ADAPTER_MODULES]
+    return mods
+
+
 def context() -> Any:
     """The multiprocessing context for workers: forkserver, preloaded with leakdesk."""
     global _CTX
@@ -99,7 +108,7 @@ def context() -> Any:
         ctx: Any
         try:
             ctx = mp.get_context("forkserver")
-            ctx.set_forkserver_preload(["leakdesk.sandbox", "leakdesk.batch.worker"])
+            ctx.set_forkserver_preload(_preload_modules())
         except ValueError:  # platforms without forkserver
             ctx = mp.get_context("spawn")
         _CTX = ctx

@@ -430,6 +430,34 @@ def make_strict_docx(path: Path, source: Path) -> Path:
     return path
 
 
+LINK = "https://leak.example/drafts/secret-plan-7781"
+
+
+def make_hyperlink_docx(path: Path) -> Path:
+    """A DOCX whose link text is its address (as Word makes it when one types a URL), and
+    a picture whose description is its original file name."""
+    import docx
+
+    d = docx.Document()
+    p = d.add_paragraph("The draft is at ")
+    rid = d.part.relate_to(LINK, f"{RT}/hyperlink", is_external=True)
+    link = etree.SubElement(p._p, f"{{{W}}}hyperlink")
+    link.set(f"{{{R}}}id", rid)
+    run = etree.SubElement(link, f"{{{W}}}r")
+    etree.SubElement(run, f"{{{W}}}t").text = LINK
+    d.add_paragraph("Second paragraph stays.")
+    d.add_paragraph().add_run().add_picture(io.BytesIO(exif_jpeg()))
+    buf = io.BytesIO()
+    d.save(buf)
+    data = buf.getvalue()
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        doc = z.read("word/document.xml")
+    doc = doc.replace(b'name="Picture 1"',
+                      b'name="Picture 1" descr="C:\\Users\\jdoe\\Pictures\\IMG_4471.jpg"', 1)
+    path.write_bytes(rewrite_zip(data, {"word/document.xml": doc}))
+    return path
+
+
 # -- hostile inputs -----------------------------------------------------------------------------------
 
 

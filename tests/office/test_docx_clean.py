@@ -217,6 +217,21 @@ def test_strict_ooxml_is_cleaned_and_stays_strict(office_dir: Path, tmp_path: Pa
     assert TRICKY_CLEAN in docx_text(out)
 
 
+def test_link_addresses_and_alt_text_do_not_survive(tmp_path: Path) -> None:
+    from .make_fixtures import LINK, make_hyperlink_docx
+
+    src = make_hyperlink_docx(tmp_path / "link.docx")
+    doc = read_document(src)
+    assert any(f.detector == "docx.alt-text" and "IMG_4471" in f.excerpt
+               for f in doc.container_findings)
+    out = tmp_path / "link.clean.docx"
+    plan, res = sanitize(src, out, extra=(LINK,))
+    assert survivors(out, {"link": LINK, "alt": "IMG_4471", "path": "jdoe"}) == []
+    assert "Second paragraph stays." in docx_text(out)
+    assert b'Target="about:blank"' in zipfile.ZipFile(out).read("word/_rels/document.xml.rels")
+    assert_valid_package(out)
+
+
 def test_a_changed_source_is_refused(office_dir: Path, tmp_path: Path) -> None:
     from leakdesk.errors import InputError
 

@@ -144,7 +144,7 @@ def test_apostrophes_alone_give_no_quote_and_no_complaint() -> None:
 
 # -- properties -----------------------------------------------------------------
 
-_ALPHABET = st.sampled_from(list(QUOTE_MARKS + "ab Z.,;:!?\n\n>-—…[]()") + [" ", "    ", "\t"])
+_ALPHABET = st.sampled_from([*QUOTE_MARKS, *"ab Z.,;:!?\n\n>-—…[]()", " ", "    ", "\t"])
 
 
 @settings(max_examples=400, deadline=None)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from leakdesk.quotes import find_duplicates, find_reuse
+from leakdesk.quotes.extract import paragraphs
 
 P1 = "The memo, dated 3 March, was written by the deputy minister to the private office."
 P2 = "A spokesperson for the ministry said the report would be published in due course."
@@ -63,3 +66,14 @@ def test_reuse_tolerates_small_edits() -> None:
 def test_no_reuse() -> None:
     report = find_reuse(P1, P3)
     assert report.passages == [] and report.copied_share == 0.0
+
+
+def test_repeated_run_found_when_paragraphs_cannot_be_told_apart() -> None:
+    # hard-wrapped text with no blank lines: one "paragraph" for the splitter
+    text = textwrap.fill(" ".join([P1, P2, P3, P1, P2]), width=60) + "\n"
+    assert len(paragraphs(text)) == 1
+    dups = find_duplicates(text)
+    assert len(dups) == 1
+    a, b = dups[0].occurrences
+    assert " ".join(text[a[0] : a[1]].split()) == " ".join(text[b[0] : b[1]].split())
+    assert len(text[a[0] : a[1]].split()) >= 20

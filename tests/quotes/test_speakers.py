@@ -55,6 +55,14 @@ def speakers(article: str) -> list[str | None]:
         pytest.param("Minister ‘misled’ parliament over report, leaked memo suggests",
                      [None], id="headline-scare-quote"),
         pytest.param('"We will act," Mr. Khan said.', ["Mr. Khan"], id="us-abbreviation"),
+        pytest.param('Rep. Jim Jordan (R-Ohio) said: "We will act."', ["Jim Jordan"],
+                     id="parenthesis"),
+        pytest.param('"We will act," said Sen. Jane Doe, D-Mass.', ["Jane Doe"],
+                     id="us-senator-party"),
+        pytest.param('A White House spokesperson, Karine Jean-Pierre, said: "We will act."',
+                     ["Karine Jean-Pierre"], id="hyphenated-name"),
+        pytest.param('President John F. Kennedy said: "We will act."', ["John F. Kennedy"],
+                     id="initial"),
     ],
 )
 def test_attribution(article: str, expected: list[str | None]) -> None:

@@ -160,7 +160,11 @@ def test_review_decide_redact_export(server: tuple[str, Path, Path], browser: ob
         throw new Error('text not found');
         """)
     drv.find_element(By.ID, "redact-selection").click()  # type: ignore[attr-defined]
-    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "mark.cat-redaction")))
+    try:
+        wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "mark.cat-redaction")))
+    except Exception:
+        print(drv.get_log("browser"))  # type: ignore[attr-defined]
+        raise
     shot(drv, "document.png")
 
     drv.find_element(By.ID, "export-button").click()  # type: ignore[attr-defined]

@@ -1258,7 +1258,7 @@ class Adapter(FormatAdapter):
 
     def read(self, path: Path, options: ReadOptions) -> Document:
         path = Path(path)
-        if _is_ole2(path):
+        if is_ole2(path):
             return _read_encrypted(path, options)
         with SafeZip(path, options.limits, depth=options.depth, what="DOCX") as z, \
                 O.guard(path, "DOCX"):
@@ -1269,8 +1269,8 @@ class Adapter(FormatAdapter):
         src = Path(doc.path) if doc.path else None
         if src is None:
             raise InputError("the document has no source file to clean")
-        if _is_ole2(src):
-            return _clean_encrypted(src, doc, plan, out, options)
+        if is_ole2(src):
+            return clean_encrypted(src, doc, plan, out, options)
         return self.clean_source(src, doc, plan, out, options)
 
     def clean_source(self, src: Path, doc: Document, plan: CleanPlan, out: Path,
@@ -1408,7 +1408,7 @@ def _validate_output(out: Path, options: ReadOptions) -> None:
 # -- password-protected packages -----------------------------------------------------------------
 
 
-def _is_ole2(path: Path) -> bool:
+def is_ole2(path: Path) -> bool:
     try:
         with open(path, "rb") as fh:
             return fh.read(8) == OLE2_MAGIC
@@ -1448,7 +1448,7 @@ def _read_encrypted(path: Path, options: ReadOptions) -> Document:
         dec = tmp / "decrypted"
         _decrypt(path, options, dec)
         adapter = detect(dec)
-        if adapter.name == "docx" and _is_ole2(dec):
+        if adapter.name == "docx" and is_ole2(dec):
             raise InputError("encrypted file decrypts to another encrypted file", path)
         doc = adapter.read(dec, options)
     doc.path = path
@@ -1461,7 +1461,7 @@ def _read_encrypted(path: Path, options: ReadOptions) -> Document:
     return doc
 
 
-def _clean_encrypted(src: Path, doc: Document, plan: CleanPlan, out: Path,
+def clean_encrypted(src: Path, doc: Document, plan: CleanPlan, out: Path,
                      options: ReadOptions) -> CleanResult:
     from . import adapter_by_name
 

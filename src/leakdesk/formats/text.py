@@ -69,8 +69,24 @@ class Adapter(FormatAdapter):
         return CleanResult(output=Path(out), format=self.name, mode="text", actions=actions)
 
     def independent_text(self, path: Path, options: ReadOptions) -> str:
+        import codecs
+
+        from ..textio import _utf16_without_bom
+
         data = Path(path).read_bytes()
-        for enc in ("utf-8", "utf-16", "utf-32"):
+        encs: list[str] = []
+        if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+            encs.append("utf-32")
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            encs.append("utf-16")
+        if data.startswith(codecs.BOM_UTF8):
+            encs.append("utf-8-sig")
+        if b"\x00" in data:
+            enc16 = _utf16_without_bom(data[: len(data) - len(data) % 2])
+            if enc16:
+                encs.append(enc16)
+        encs += ["utf-8", "cp1252"]
+        for enc in encs:
             try:
                 return data.decode(enc)
             except UnicodeDecodeError:

@@ -30,7 +30,7 @@ from . import _office as O
 from ._office import OpcPackage, Piece, TextAcc, Traces, qn
 from ._zipsafe import SafeZip
 from .base import CleanResult, FormatAdapter, ReadOptions
-from .docx import sniff_ooxml
+from .docx import clean_encrypted, is_ole2, sniff_ooxml
 
 if TYPE_CHECKING:
     from ..sanitize.plan import CleanPlan
@@ -336,6 +336,8 @@ class Adapter(FormatAdapter):
     def clean(self, doc: Document, plan: CleanPlan, out: Path, options: ReadOptions) -> CleanResult:
         if doc.path is None:
             raise InputError("the document has no source file to clean")
+        if is_ole2(Path(doc.path)):  # a password-protected file: decrypt, then clean
+            return clean_encrypted(Path(doc.path), doc, plan, out, options)
         return self.clean_source(Path(doc.path), doc, plan, out, options)
 
     def clean_source(self, src: Path, doc: Document, plan: CleanPlan, out: Path,

@@ -395,10 +395,13 @@ class _Scanner:
             self.unbalanced.append(Unbalanced(p, ch, f"{ch} nested too deep to be a quotation"))
             return
         top = self.stack[-1] if self.stack else None
-        if top is not None and _level(ch) == _level(top.mark):
-            # the same level again: nested (rare) or the previous one never closed
-            if self._closers_after(para, p, CLOSERS[top.mark]) < 2:
-                self._unclosed(len(self.stack) - 1, p)
+        # the same level again: nested (rare) or the previous one never closed
+        if (
+            top is not None
+            and _level(ch) == _level(top.mark)
+            and self._closers_after(para, p, CLOSERS[top.mark]) < 2
+        ):
+            self._unclosed(len(self.stack) - 1, p)
         self.stack.append(_Open(ch, p, p + 1, mark_start=p, paragraph=index))
 
     def _closers_after(self, para: _Para, p: int, closers: str) -> int:

@@ -13,6 +13,7 @@ little more than reading it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -127,7 +128,51 @@ def find_duplicates(
         first = units[members[0]]
         occ = [(units[m][0], units[m][1]) for m in members]
         out.append(Duplicate(text[first[0] : first[1]], occ, sims.get(root, 1.0)))
+    covered = [span for d in out for span in d.occurrences]
+    out.extend(_repeated_runs(text, covered, pattern))
     out.sort(key=lambda d: d.occurrences[0][0])
+    return out
+
+
+#: A repeated run of words this long is reported even when paragraphs cannot be told
+#: apart (a PDF print of a web page, hard-wrapped text without blank lines).
+MIN_REPEATED_RUN = 20
+
+
+def _repeated_runs(
+    text: str, covered: list[tuple[int, int]], pattern: re.Pattern[str]
+) -> list[Duplicate]:
+    """Long word runs that occur twice, outside the paragraphs already reported."""
+    vocab = _Vocab()
+    ids: list[int] = []
+    spans: list[tuple[int, int]] = []
+    for m in pattern.finditer(text):
+        ids.append(vocab(m.group()))
+        spans.append(m.span())
+    n = len(ids)
+    k = 6
+    first: dict[tuple[int, ...], int] = {}
+    out: list[Duplicate] = []
+    j = 0
+    while j <= n - k:
+        key = tuple(ids[j : j + k])
+        i = first.get(key)
+        if i is None or i + k > j:
+            first.setdefault(key, j)
+            j += 1
+            continue
+        length = k
+        while j + length < n and i + length < j and ids[i + length] == ids[j + length]:
+            length += 1
+        if length >= MIN_REPEATED_RUN:
+            a = (spans[i][0], spans[i + length - 1][1])
+            b = (spans[j][0], spans[j + length - 1][1])
+            if not any(x <= b[0] and b[1] <= y for x, y in covered):
+                out.append(Duplicate(text[a[0] : a[1]], [a, b], 1.0))
+                covered.append(b)
+            j += length
+            continue
+        j += 1
     return out
 
 

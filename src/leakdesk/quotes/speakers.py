@@ -368,6 +368,16 @@ def _np_backward(toks: Sequence[Tok], end: int, lo: int) -> tuple[int, int] | No
         j -= 1
     if j < lo:
         return None
+    if toks[j].text == ")":
+        # "Rep. Jim Jordan (R-Ohio) said": skip the parenthesis
+        k = j - 1
+        while k >= lo and toks[k].text != "(" and j - k < 12:
+            k -= 1
+        if k < lo or toks[k].text != "(":
+            return None
+        j = k - 1
+        if j < lo:
+            return None
     if toks[j].text in (",", "—", "–") and toks[j].kind == "p":
         # apposition: "Khan, the foreign minister, said" / "Khan, 54, said"
         for k in range(j - 1, max(lo, j - 16) - 1, -1):

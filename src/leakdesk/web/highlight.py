@@ -62,10 +62,13 @@ def render(text: str, findings: Sequence[dict[str, Any]], decisions: dict[int, s
             continue
         ids = " ".join(str(f["id"]) for f in covering)
         top = max(covering, key=lambda f: _RANK.get(f["severity"], 0))
-        states = {decisions.get(int(f["id"]), "open") for f in covering}
+        states = {
+            "manual" if not str(f["id"]).isdigit() else decisions.get(int(f["id"]), "open")
+            for f in covering
+        }
         if states == {"rejected"}:
             state = "rejected"
-        elif "accepted" in states or "edited" in states:
+        elif states & {"accepted", "edited", "manual"}:
             state = "accepted"
         else:
             state = "open"

@@ -1,10 +1,13 @@
 """Loaded by every Python process of the offline test (through PYTHONPATH).
+from __future__ import annotations
+
 
 An audit hook records every network-related event (socket.connect, bind,
 getaddrinfo, sendto) with its address to LEAKDESK_NETLOG.  AF_UNIX sockets
 (used by multiprocessing between leakdesk's own processes) are recorded too,
 marked as local.
 """
+from __future__ import annotations
 
 import os
 import socket
