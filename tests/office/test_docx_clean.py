@@ -225,7 +225,7 @@ def test_link_addresses_and_alt_text_do_not_survive(tmp_path: Path) -> None:
     assert any(f.detector == "docx.alt-text" and "IMG_4471" in f.excerpt
                for f in doc.container_findings)
     out = tmp_path / "link.clean.docx"
-    plan, res = sanitize(src, out, extra=(LINK,))
+    sanitize(src, out, extra=(LINK,))
     assert survivors(out, {"link": LINK, "alt": "IMG_4471", "path": "jdoe"}) == []
     assert "Second paragraph stays." in docx_text(out)
     assert b'Target="about:blank"' in zipfile.ZipFile(out).read("word/_rels/document.xml.rels")
