@@ -29,6 +29,7 @@ for prog in "${!NEED[@]}"; do
 done
 dpkg -s tesseract-ocr-eng >/dev/null 2>&1 || missing+=(tesseract-ocr-eng)
 dpkg -s fonts-dejavu-core >/dev/null 2>&1 || missing+=(fonts-dejavu-core)
+if [[ $DEV == 1 ]] && ! dpkg -s libarchive-zip-perl >/dev/null 2>&1; then missing+=(libarchive-zip-perl); fi
 if (( ${#missing[@]} )); then
   SUDO=""; [[ $(id -u) != 0 ]] && SUDO="sudo"
   echo "setup: installing system packages: ${missing[*]}" >&2

@@ -269,12 +269,15 @@ def _strings_in(value: Any, depth: int = 0) -> list[str]:
 
 
 def _adapter_for(doc: Document) -> FormatAdapter:
+    # The format the reader settled on wins (an encrypted XLSX sniffs as an OLE2
+    # compound file that the docx adapter claims, but reads as xlsx).
+    try:
+        return adapter_by_name(doc.format)
+    except UnsupportedFormat:
+        pass
     if doc.path is not None and doc.path.is_file():
-        try:
-            return detect(doc.path)
-        except UnsupportedFormat:
-            pass
-    return adapter_by_name(doc.format)
+        return detect(doc.path)
+    raise UnsupportedFormat(f"no adapter for format {doc.format!r}", doc.path)
 
 
 def output_path_for(source: Path | None, out: str | Path, adapter: FormatAdapter) -> Path:
