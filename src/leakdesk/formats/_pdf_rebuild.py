@@ -131,6 +131,10 @@ class _Chars:
         return "".join(out)
 
 
+class NoTextToRebuild(UsageError):
+    """The PDF has no body text (a scan, a form, an empty page): rebuild cannot apply."""
+
+
 def rebuild(doc: Document, plan: CleanPlan, pages: list[PageText], out: Path,
             options: ReadOptions) -> CleanResult:
     """Write the rebuilt PDF to ``out`` (see the module docstring)."""
@@ -139,8 +143,8 @@ def rebuild(doc: Document, plan: CleanPlan, pages: list[PageText], out: Path,
     per_page = [(number, paragraphs(text)) for number, text in body]
     per_page = [(n, paras) for n, paras in per_page if paras]
     if not per_page:
-        raise UsageError("this PDF has no text to rebuild from (a scan or images only?); "
-                         "use --mode raster", doc.path)
+        raise NoTextToRebuild("this PDF has no text to rebuild from (a scan or images only?); "
+                              "use --mode raster", doc.path)
     first = pages[0] if pages else None
     size = _LETTER
     if first is not None and abs(first.width - _LETTER[0]) + abs(first.height - _LETTER[1]) > \

@@ -207,10 +207,19 @@ class Adapter(FormatAdapter):
                 pages = self.layout(doc, options, deadline)
                 return raster(doc, plan, pages, Path(out), options, deadline)
             if plan.mode in ("rebuild", "", "default"):
-                from ._pdf_rebuild import rebuild
+                from ._pdf_raster import raster
+                from ._pdf_rebuild import NoTextToRebuild, rebuild
 
                 pages = self.layout(doc, options, deadline)
-                return rebuild(doc, plan, pages, Path(out), options)
+                try:
+                    return rebuild(doc, plan, pages, Path(out), options)
+                except NoTextToRebuild:
+                    # a scan, a form or a blank page: nothing to typeset, so the
+                    # clean copy is made of pixels instead of refusing the file
+                    result = raster(doc, plan, pages, Path(out), options, deadline)
+                    result.actions.insert(0, "no body text to rebuild from: pages rasterised "
+                                             "instead (raster mode)")
+                    return result
         raise UsageError(f"unknown PDF sanitize mode {plan.mode!r}: use rebuild or raster")
 
     def layout(self, doc: Document, options: ReadOptions, deadline: Deadline) -> list[PageText]:
