@@ -34,12 +34,19 @@ def register(app: typer.Typer) -> None:
         ),
         encoding: str | None = typer.Option(None, "--encoding", help="Force a text encoding."),
         ocr: bool = typer.Option(True, "--ocr/--no-ocr", help="OCR scans and photos (tesseract)."),
+        rules: list[Path] = typer.Option(  # noqa: B008
+            [], "--rules", help="Extra rule-pack folder or YAML file (repeatable)."
+        ),
     ) -> None:
         """Find every trace that could identify the source or the copy.
 
         Exit codes: 0 no findings, 1 findings, 2 error.
         """
         sev = Severity.parse(min_severity)
+        if rules:  # detectors run in this process, after the sandboxed read
+            from ..detectors import rules as rule_packs
+
+            rule_packs.configure([Path(r) for r in rules])
         results: list[AuditResult] = []
         errors: list[dict[str, str]] = []
         for p in paths:
