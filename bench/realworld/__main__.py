@@ -1,4 +1,4 @@
-"""python -m bench.realworld [--limit N] [--only pdf,office,image,docx,...] [--jobs 2]
+"""python -m bench.realworld [--limit N] [--only pdf,office,image,docx,...] [--jobs 2] [--render-only]
 
 Runs leakdesk's real CLI (audit and sanitize) over ~200 public test files of
 established PDF, image and Office projects (fetched from PyPI sdists, pinned;
@@ -46,7 +46,14 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--timeout", type=float, default=120.0, help="per command, seconds")
     ap.add_argument("--no-write", action="store_true", help="do not rewrite results.md")
+    ap.add_argument("--render-only", action="store_true",
+                    help="rewrite results.md from the last run (.cache/results.json)")
     a = ap.parse_args()
+    if a.render_only:
+        saved = json.loads((CACHE / "results.json").read_text())
+        done = [Result(**r) for r in saved["results"]]
+        (HERE / "results.md").write_text(render(done, saved["meta"]))
+        return
 
     files = corpus()
     if a.only:

@@ -133,9 +133,23 @@ def unmentioned(ident: dict[str, list[str]], audit_json: str) -> list[tuple[str,
     """Core identifying values (4+ characters, not dates or numbers) that an audit
     report does not quote anywhere: a heuristic for traces the audit missed."""
     try:
-        text = json.dumps(json.loads(audit_json), ensure_ascii=False)
+        report = json.loads(audit_json)
     except json.JSONDecodeError:
         return []
+    strings: list[str] = []
+
+    def walk(v: Any) -> None:
+        if isinstance(v, str):
+            strings.append(" ".join(v.split()))
+        elif isinstance(v, dict):
+            for x in v.values():
+                walk(x)
+        elif isinstance(v, list):
+            for x in v:
+                walk(x)
+
+    walk(report)
+    text = "\n".join(strings)
     out: list[tuple[str, str]] = []
     for key, vals in ident.items():
         tag = key.rpartition(":")[2]
@@ -144,6 +158,6 @@ def unmentioned(ident: dict[str, list[str]], audit_json: str) -> list[tuple[str,
         for s in vals:
             if len(s) < 4 or re.fullmatch(r"[\d:+\-. TZ/]+", s):
                 continue
-            if s not in text and json.dumps(s, ensure_ascii=False)[1:-1] not in text:
+            if s not in text:
                 out.append((key, s))
     return out

@@ -14,6 +14,13 @@ def _cell(s: str, n: int = 160) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
+def _reason_key(reason: str) -> str:
+    """A refusal reason without its file-specific details, for grouping."""
+    key = reason.split(" (", 1)[0] if not reason.startswith("residue proof") else \
+        reason.split(": residue proof failed (", 1)[-1].split(":", 1)[0]
+    return ("residue proof failed: " + key) if reason.startswith("residue proof") else key
+
+
 def _fmt(r: Result) -> str:
     return r.detected or "-"
 
@@ -73,7 +80,11 @@ def render(results: list[Result], meta: dict[str, Any]) -> str:
         for r in slow[:5])]
     big = sorted(results, key=lambda r: -max(r.audit.get("peak_mib", 0),
                                              r.sanitize.get("peak_mib", 0)))
-    lines += ["Largest memory: " + ", ".join(
+    worst = Counter(_reason_key(r.reason) for r in refused if r.justified == "unjustified")
+    if worst:
+        lines += ["", "Unjustified refusals by reason (the worst cases):", ""]
+        lines += [f"- {n} × {_cell(k, 200)}" for k, n in worst.most_common()]
+    lines += ["", "Largest memory: " + ", ".join(
         f"{r.ident} ({max(r.audit.get('peak_mib', 0), r.sanitize.get('peak_mib', 0)):.0f} MiB)"
         for r in big[:5]), ""]
 
