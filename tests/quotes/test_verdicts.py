@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -246,3 +247,25 @@ def test_ocr_misreadings_in_the_source_are_a_variation() -> None:
     (q,) = check_quotes('She wrote: "The release of the figures should be delayed until the '
                         'new year."', [b.build()]).quotes
     assert q.verdict == "altered"  # a text layer is taken at its word
+
+
+def test_line_end_hyphenation_in_the_source_is_verbatim() -> None:
+    src = "We will review the deci-\nsion once the fig-\nures are final.\n"
+    (q,) = check_texts('Khan said: "We will review the decision once the figures are final."',
+                       {"s": src})
+    assert q["verdict"] == "verbatim", q
+    assert [d["note"] for d in q["diff"] if d["op"] != "equal"] == ["hyphenation", "hyphenation"]
+    (q,) = check_texts('Khan said: "We will review the deci sion once the figures are final."',
+                       {"s": "We will review the decision once the figures are final."})
+    assert q["verdict"] == "variation"
+
+
+def test_attachments_of_a_source_are_searched() -> None:
+    memo = Document.from_text(SOURCE)
+    memo.path = Path("memo.txt")
+    mail = Document.from_text("Please find the memo attached.")
+    mail.path = Path("mail.eml")
+    mail.children.append(memo)
+    (q,) = check_quotes('Khan said: "We will review the decision once the figures are final."',
+                        [mail]).quotes
+    assert q.verdict == "verbatim" and q.source_path == "mail.eml!memo.txt"

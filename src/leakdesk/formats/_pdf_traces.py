@@ -145,10 +145,20 @@ def _is_dict(obj: Any) -> bool:
 
 
 def _items(obj: Any) -> list[tuple[str, Any]]:
+    out: list[tuple[str, Any]] = []
     try:
-        return [(str(k), obj.get(str(k))) for k in list(obj.keys())[:500]]
+        keys = list(obj.keys())[:500]
     except _BAD:
-        return []
+        return out
+    for k in keys:  # one bad key (e.g. not valid UTF-8) must not hide the others
+        try:
+            out.append((str(k), obj.get(str(k))))
+        except _BAD:
+            try:
+                out.append((str(k), obj[k]))
+            except Exception:  # noqa: S112 - skip what cannot be read at all
+                continue
+    return out
 
 
 def _list(obj: Any, limit: int = _MAX_WALK) -> list[Any]:

@@ -163,7 +163,22 @@ def build_index(sources: Sources) -> SourceIndex:
     else:
         for i, doc in enumerate(sources):
             pairs.append((str(doc.path) if doc.path else f"source-{i + 1}", doc))
-    return SourceIndex(pairs)
+    # attachments and archive members are sources too: "mail.eml!memo.pdf"
+    return SourceIndex(
+        (name if depth == 0 else f"{name}!{child_name}", d)
+        for name, doc in pairs
+        for depth, child_name, d in _walk(doc)
+    )
+
+
+def _walk(doc: Document, depth: int = 0, name: str = "") -> list[tuple[int, str, Document]]:
+    out = [(depth, name, doc)]
+    if depth >= 8:
+        return out
+    for i, child in enumerate(doc.children):
+        cname = child.path.name if child.path is not None else f"#{i + 1}"
+        out.extend(_walk(child, depth + 1, f"{name}!{cname}" if name else cname))
+    return out
 
 
 def _article_doc(article: Document | str) -> Document:

@@ -54,8 +54,10 @@ def word_re(text: str) -> re.Pattern[str]:
 _STRIP = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
 _APOS = str.maketrans({"’": "'", "ʼ": "'", "‘": "'"})
 
-#: Parts of a source document that are not its text proper.
-SKIPPED_PARTS = frozenset({"header", "footer", "metadata", "filename", "email-header"})
+#: Parts of a document that are not its text proper: page headers and footers (page
+#: furniture), container metadata and file names.  E-mail headers stay: a Subject line
+#: is quoted as often as a body.
+SKIPPED_PARTS = frozenset({"header", "footer", "metadata", "filename"})
 
 #: Source words a bracketed insertion may stand in for.
 BRACKET_SPAN = 4

@@ -17,6 +17,8 @@ passage with its code-point offsets, and a word-level diff.
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +28,9 @@ from rapidfuzz.distance import Indel, Levenshtein
 from .align import Alignment, ChunkMatch, QuoteWords, QWord, SourceIndex, fold, norm
 
 VERDICTS = ("verbatim", "variation", "altered", "not_in_source")
+
+#: A hyphen at the end of a line (or a soft hyphen) inside a word.
+_LINE_HYPHEN = re.compile(r"[-\u00ad‐]\s*(?:\r\n|\r|\n)\s*|\u00ad")
 
 #: Source text longer than this (in words) skipped by an ellipsis is shown abridged.
 _ABRIDGE = 60
@@ -274,8 +279,15 @@ class Judge:
                     op = {"op": "replace", "article": self._art(art_words),
                           "source": text[sspan(s)[0] : sspan(ns - 1)[1]]}
                     if joined_a == joined_s:
-                        op["note"] = "spacing"
-                        cosmetic.append("words joined or split differently")
+                        s_seps = [text[sspan(t)[1] : sspan(t + 1)[0]] for t in range(s, ns - 1)]
+                        a_seps = [self.article[x.end : y.start]
+                                  for x, y in itertools.pairwise(art_words)]
+                        if all(_LINE_HYPHEN.fullmatch(x) for x in s_seps + a_seps):
+                            # "deci-\nsion": a word hyphenated at a line end is the same word
+                            op["note"] = "hyphenation"
+                        else:
+                            op["note"] = "spacing"
+                            cosmetic.append("words joined or split differently")
                     elif self._ocr_misreading(art_words, s, ns):
                         op["note"] = "ocr"
                         cosmetic.append("the source's OCR misread a letter")
