@@ -196,7 +196,7 @@ def check_quotes(article: Document | str, sources: Sources) -> QuoteReport:
     kinds = [_kind(q, a.adjacent) for q, a in zip(quotes, found, strict=True)]
     atts = inherit(attributor, quotes, found, kinds)
     index = build_index(sources)
-    aligner = Aligner(index)
+    aligner = Aligner(index, text)
     judge = Judge(text, index)
     checked: list[CheckedQuote] = []
     qws = [quote_words(text, q) for q in quotes]

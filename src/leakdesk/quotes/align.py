@@ -602,17 +602,41 @@ def _compact(pairs: list[tuple[int, int]], seq: Sequence[int], ids: Sequence[int
     return pairs
 
 
-def _chain_score(chain: Sequence[ChunkMatch | None]) -> tuple[int, int]:
-    """More matched words first, then the tighter passage."""
+def _squash(sep: str) -> str:
+    return "".join(ch for ch in sep if not ch.isspace())
+
+
+def _chain_score(chain: Sequence[ChunkMatch | None]) -> tuple[int, int, int]:
+    """More matched words first, then fewer source words skipped inside the chunks,
+    then the tighter passage."""
     placed = [c for c in chain if c is not None]
     if not placed:
-        return (0, 0)
-    return (sum(c.matched for c in placed), -(max(c.s_hi for c in placed) - min(c.s_lo for c in placed)))
+        return (0, 0, 0)
+    inside = sum(c.s_hi - c.s_lo - c.matched for c in placed)
+    span = max(c.s_hi for c in placed) - min(c.s_lo for c in placed)
+    return (sum(c.matched for c in placed), -inside, -span)
 
 
 class Aligner:
-    def __init__(self, index: SourceIndex) -> None:
+    """Lines quotations of one article up against an index of the sources."""
+
+    def __init__(self, index: SourceIndex, article: str = "") -> None:
         self.index = index
+        self.article = article
+
+    def _surface(self, chunk: Sequence[QWord], p: int) -> int:
+        """How many words and separators of ``chunk`` the source at ``p`` has as written."""
+        idx = self.index
+        k = len(chunk)
+        spans = idx.spans(p, p + k)
+        text = idx.sources[idx.source_of(p)].document.text
+        score = sum(fold(w.raw) == fold(idx.raws[p + j]) for j, w in enumerate(chunk))
+        if self.article:
+            for j in range(k - 1):
+                a = _squash(self.article[chunk[j].end : chunk[j + 1].start])
+                b = _squash(text[spans[j][1] : spans[j + 1][0]])
+                score += a == b
+        return score
 
     def _window_match(self, ci: int, seq: Sequence[int], w0: int, w1: int) -> ChunkMatch | None:
         idx = self.index
@@ -709,6 +733,16 @@ class Aligner:
         if n == 1:
             found = self.candidates(0, seqs[0])
             chosen: list[ChunkMatch | None] = [found[0] if found else None]
+            best = chosen[0]
+            k = len(seqs[0])
+            if best is not None and best.matched == k and best.s_hi - best.s_lo == k:
+                # the words occur as they are; among their occurrences, take the one
+                # written the same way (a formula repeated with other punctuation)
+                occ = idx.exact_positions(seqs[0], 50)
+                if len(occ) > 1:
+                    p = max(occ, key=lambda x: (self._surface(qw.chunks[0], x), -x))
+                    chosen = [ChunkMatch(0, idx.source_of(p), [(j, p + j) for j in range(k)],
+                                         p, p + k)]
         else:
             cands = [self.candidates(ci, seq) if len(seq) >= 3 else [] for ci, seq in enumerate(seqs)]
             trials = [self._chain(qw, cands)]
@@ -726,9 +760,9 @@ class Aligner:
         al = Alignment(qw, chosen, placed[0].source if placed else -1)
         sources = {c.source for c in placed}
         if len(sources) > 1:  # keep the chunks of the source with the most words
-            best = max(sources, key=lambda s: sum(c.matched for c in placed if c.source == s))
-            al.matches = [c if c is not None and c.source == best else None for c in chosen]
-            al.source = best
+            top = max(sources, key=lambda s: sum(c.matched for c in placed if c.source == s))
+            al.matches = [c if c is not None and c.source == top else None for c in chosen]
+            al.source = top
         al.moved = self._moved(seqs, al)
         return al
 

@@ -391,7 +391,9 @@ def _found(m: int, matched: int, covered: int, run: int, sim: float, wcov: float
     if m <= 3:
         return matched == m and not illegit
     need_content = min(content, 1 if m <= 6 else 2)
-    if content_matched < need_content:
+    # seven words or more, all but one in order: the one may be the content word changed
+    near_complete = m >= 7 and matched >= m - 1 and content_matched >= content - 1
+    if content_matched < need_content and not near_complete:
         return False
     if m <= 6:
         return covered >= m - 1 and matched >= m - 2 and run >= 2 and sim >= 0.6 and wcov >= 0.5
