@@ -15,8 +15,10 @@ Sanitize refuses archives: clean the members one by one.
 from __future__ import annotations
 
 import io
+import lzma
 import tarfile
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -28,6 +30,11 @@ from ..fsutil import private_tempdir
 from .base import FormatAdapter, ReadOptions
 
 _CHUNK = 1 << 20
+#: What a damaged member raises while it is opened or decompressed: every one
+#: of them means "this member is corrupt", never a bug to show as a traceback.
+_MEMBER_ERRORS = (zipfile.BadZipFile, tarfile.TarError, zlib.error, lzma.LZMAError, EOFError,
+                  OSError, ValueError, NotImplementedError, RuntimeError,
+                  io.UnsupportedOperation)
 
 
 @dataclass(slots=True)
@@ -187,7 +194,7 @@ def _copy_bounded(m: _Member, target: Path, budget: int, path: Path) -> int:
     assert callable(opener)
     try:
         src: IO[bytes] | None = opener()
-    except (zipfile.BadZipFile, tarfile.TarError, OSError, NotImplementedError, RuntimeError) as exc:
+    except _MEMBER_ERRORS as exc:
         raise InputError(f"cannot open member ({exc})", path) from None
     if src is None:
         return 0
@@ -204,7 +211,7 @@ def _blocks(src: IO[bytes], path: Path) -> Iterator[bytes]:
     while True:
         try:
             block = src.read(_CHUNK)
-        except (zipfile.BadZipFile, OSError, EOFError, io.UnsupportedOperation) as exc:
+        except _MEMBER_ERRORS as exc:
             raise InputError(f"corrupt member ({exc})", path) from None
         if not block:
             return
