@@ -6,8 +6,10 @@ called in-process (not in the sandbox) so that the fuzzer sees their failures.
 
 from __future__ import annotations
 
+import atexit
 import importlib
 import os
+import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -28,17 +30,27 @@ LIMITS = Limits(
 )
 OPTIONS = ReadOptions(ocr=False, limits=LIMITS)
 
-_TMP = Path(tempfile.mkdtemp(prefix="leakdesk-fuzz-"))
-os.chmod(_TMP, 0o700)
-_FILE = _TMP / "input"
+_FILE: Path | None = None
+
+
+def _input_file() -> Path:
+    """One private scratch file per process, made on first use and removed at exit."""
+    global _FILE
+    if _FILE is None:
+        tmp = Path(tempfile.mkdtemp(prefix="leakdesk-fuzz-"))
+        os.chmod(tmp, 0o700)
+        atexit.register(shutil.rmtree, tmp, True)
+        _FILE = tmp / "input"
+    return _FILE
 
 
 def _reader(module: str) -> Callable[[bytes], None]:
     def target(data: bytes) -> None:
         adapter = importlib.import_module(f"leakdesk.formats.{module}").Adapter()
-        _FILE.write_bytes(data)
+        path = _input_file()
+        path.write_bytes(data)
         try:
-            doc = adapter.read(_FILE, OPTIONS)
+            doc = adapter.read(path, OPTIONS)
         except LeakdeskError:
             return
         # the Document must be self-consistent

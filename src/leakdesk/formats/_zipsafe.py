@@ -94,7 +94,7 @@ class SafeZip:
             self._zf = zipfile.ZipFile(self.path)
         except zipfile.BadZipFile as exc:
             raise InputError(f"corrupt or truncated {what} file ({_short(exc)})", self.path) from None
-        except (OSError, ValueError, EOFError) as exc:
+        except (OSError, ValueError, EOFError, NotImplementedError) as exc:
             raise InputError(f"cannot open {what} file ({_short(exc)})", self.path) from None
         try:
             self._infos = self._check_directory()
@@ -134,7 +134,7 @@ class SafeZip:
                     "leakdesk cannot open it",
                     self.path,
                 )
-            if info.is_dir():
+            if info.filename.endswith("/"):  # is_dir() fails on an empty name
                 continue
             key = name.lower() if self.fold_case else name
             if key in seen:

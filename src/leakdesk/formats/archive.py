@@ -80,12 +80,12 @@ class Adapter(FormatAdapter):
     def _read_zip(self, path: Path, options: ReadOptions) -> Document:
         try:
             zf = zipfile.ZipFile(path)
-        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
             raise InputError(f"corrupt zip archive ({exc})", path) from None
         with zf:
             members = []
             for info in zf.infolist():
-                if info.is_dir():
+                if info.filename.endswith("/"):  # is_dir() fails on an empty name
                     continue
                 if info.flag_bits & 0x1:
                     raise EncryptedInput("encrypted zip archive; leakdesk cannot open it", path)
