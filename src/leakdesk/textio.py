@@ -98,12 +98,16 @@ def _plausible_legacy(text: str) -> bool:
         if ord(ch) < 0x80:
             continue
         cat = unicodedata.category(ch)
-        if ch in "ÿ×÷" or not (cat.startswith("L") or ch in _LEGACY_PUNCT):
+        if ch in "ÿ×÷" or not ((cat.startswith("L") and cat != "Lm") or ch in _LEGACY_PUNCT):
             return False
         prev = text[i - 1] if i else " "
         nxt = text[i + 1] if i + 1 < n else " "
         if ch.isupper() and prev.isascii() and prev.islower():
             return False  # "cafÃ(": a capital inside a lower-case word is mojibake
+        if ch in "¡¿" and not nxt.isalpha():
+            return False  # Spanish opening marks lead a word
+        if nxt in "([{<":
+            return False  # "abâ(": a letter glued to an opening bracket is no word
         if not (prev.isalpha() or nxt.isalpha() or prev in " \t\n\"'(" or nxt in " \t\n.,;:!?\"')"):
             return False
     return True

@@ -23,6 +23,8 @@ from leakdesk.textio import decode_bytes
         (codecs.BOM_UTF32_LE + "TOP SECRET".encode("utf-32-le"), "TOP SECRET", "utf-32-le"),
         ("NOFORN text".encode("utf-16-le"), "NOFORN text", "utf-16-le"),
         (b"\x93quoted\x94 text", "\u201cquoted\u201d text", "cp1252"),
+        (b"Le caf\xe9 \xe0 Paris, \xa1Hola! (d\xe9j\xe0 vu)", "Le caf\u00e9 \u00e0 Paris, \u00a1Hola! (d\u00e9j\u00e0 vu)",
+         "cp1252"),
     ],
 )
 def test_decodes_losslessly(data: bytes, text: str, enc: str) -> None:
@@ -33,7 +35,8 @@ def test_decodes_losslessly(data: bytes, text: str, enc: str) -> None:
 
 @pytest.mark.parametrize(
     "data",
-    [b"abc \xff def", b"caf\xc3\x28", b"ends in a lead byte \xe2", b"\x00\x01\x02\x03binary\x00"],
+    [b"abc \xff def", b"caf\xc3\x28", b"ends in a lead byte \xe2", b"\x00\x01\x02\x03binary\x00",
+     b"ab\xe2\x28\xa1", b"x \xc3\x28y\xa1 z", b"bad \xe9(x) text"],
 )
 def test_refuses_invalid_or_binary(data: bytes) -> None:
     with pytest.raises(InputError):

@@ -109,6 +109,9 @@ class Matchers:
     banner_cell: regex.Pattern[str]
     portion: re.Pattern[str]
     fields: tuple[FieldMatcher, ...]
+    #: Any field label at all: one match rules out most positions before the
+    #: field patterns are tried one by one.
+    any_field: regex.Pattern[str] | None
     line_rules: tuple[PatternRule, ...]
     header_rules: tuple[PatternRule, ...]
     #: uppercase term text without spaces -> term (for spaced-out markings)
@@ -258,6 +261,12 @@ def _build_matchers(rules: RuleSet) -> Matchers:
         banner_cell=banner_cell,
         portion=portion,
         fields=tuple(field_matchers),
+        any_field=regex.compile(
+            "|".join(
+                ("(?:" if fm.rule.uppercase_only else "(?i:") + fm.pattern.pattern + ")"
+                for fm in field_matchers
+            )
+        ) if field_matchers else None,
         line_rules=line_rules,
         header_rules=header_rules,
         squeezed=squeezed,
@@ -352,6 +361,7 @@ _OWNER = {"marking": "markings", "identifier": "identifiers", "datetime": "datet
 _GAP = regex.compile(r"\t[ \t]*|[ ]{2,}")
 _SPACED = regex.compile(r"(?<![^\W_])[A-Z](?: {1,3}[A-Z]){3,}(?![^\W_])")
 #: The prefilter of the term scan: an uppercase word (``[A-Z][A-Z]`` is cheap to find).
+_SPACED_HINT = re.compile(r"[A-Z] {1,3}[A-Z] {1,3}[A-Z] {1,3}[A-Z]")
 _CAPS = regex.compile(r"[A-Z][A-Z\u00C0-\u00DE]+")
 _TAIL = re.compile(r"[ \t]*//[ \t]*[A-Z0-9][A-Z0-9 ,/-]*|[ \t]+REL(?:EASABLE)?[ \t]+TO[ \t]+[A-Z]{2,5}(?:[ \t]*,[ \t]*[A-Z]{2,5})*")
 _RUN_GAP = re.compile(r"[ \t]*(?://|/|[-‐‑–—]|,|;|:)?[ \t]*")
@@ -639,9 +649,12 @@ class Layout:
         hits: list[TermHit] = []
         match = m.terms_upper.match
         heads = m.term_heads
-        for pm in _CAPS.finditer(s):
+        # Which capitalised words that open a term occur at all (findall and a
+        # set intersection, in C); most texts have none and skip the loop.
+        present = heads.intersection(_CAPS.findall(s))
+        for pm in _CAPS.finditer(s) if present else ():
             a = pm.start()
-            if pm.group() not in heads:
+            if pm.group() not in present:
                 continue
             if a > 0 and (s[a - 1].isalnum() or s[a - 1] == "_"):
                 continue
@@ -659,8 +672,11 @@ class Layout:
                 info = terms.get(mt.group())
                 if info is not None:
                     hits.append(TermHit(a, b, (info.term,), (info,)))
+        hint = _SPACED_HINT.search
         for start in self._spaced_candidates:
             ln = self.line_at(start)
+            if hint(s, ln.start, ln.end) is None:
+                continue  # no four spaced capitals on the line (checked with ``re``, cheaply)
             for mt in _SPACED.finditer(s, ln.start, ln.end):
                 raw = mt.group()
                 squeezed = regex.sub(r" {2,}", "\0", raw).replace(" ", "").replace("\0", " ")
@@ -728,6 +744,9 @@ class Layout:
         """The longest field label at ``pos``: (rule, label end, value start)."""
         best: tuple[FieldRule, int, int] | None = None
         s = self.s
+        any_field = self.m.any_field
+        if any_field is None or any_field.match(s, pos, ln.end) is None:
+            return None
         for fm in self.m.fields:
             mt = fm.pattern.match(s, pos, ln.end)
             if mt is None:
