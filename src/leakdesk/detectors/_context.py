@@ -361,6 +361,10 @@ _OWNER = {"marking": "markings", "identifier": "identifiers", "datetime": "datet
 _GAP = regex.compile(r"\t[ \t]*|[ ]{2,}")
 _SPACED = regex.compile(r"(?<![^\W_])[A-Z](?: {1,3}[A-Z]){3,}(?![^\W_])")
 #: The prefilter of the term scan: an uppercase word (``[A-Z][A-Z]`` is cheap to find).
+#: What may precede a label at the start of a line (indentation and bullets).
+_LEAD_CHARS = " \t-*•>|#=_/"
+#: Lines up to this long may be a banner or a field written in lower case.
+_SHORT_LINE = 40
 _SPACED_HINT = re.compile(r"[A-Z] {1,3}[A-Z] {1,3}[A-Z] {1,3}[A-Z]")
 _CAPS = regex.compile(r"[A-Z][A-Z\u00C0-\u00DE]+")
 _TAIL = re.compile(r"[ \t]*//[ \t]*[A-Z0-9][A-Z0-9 ,/-]*|[ \t]+REL(?:EASABLE)?[ \t]+TO[ \t]+[A-Z]{2,5}(?:[ \t]*,[ \t]*[A-Z]{2,5})*")
@@ -563,9 +567,18 @@ class Layout:
         m = self.m
         candidates: set[int] = set()
         scan = "\n" + s
+        n = self.n
         for mt in m.line_start.finditer(scan):
             # mt.start() indexes the "\n" in ``scan``; in ``s`` it is the line's start.
-            candidates.add(self.line_at(mt.start()).start)
+            a = mt.start()
+            end = mt.end() - 1  # in ``s``
+            if s[end - 1].islower() and s[a:end].lstrip(_LEAD_CHARS)[:1].islower():
+                # A lower-case word opening a long line ("to the...", "from her")
+                # is a prose continuation unless a colon follows it at once.
+                nl = s.find("\n", a)
+                if (nl if nl >= 0 else n) - a > _SHORT_LINE and (s[end : end + 2].lstrip()[:1] or "x") not in ":：":
+                    continue
+            candidates.add(self.line_at(a).start)
         self._spaced_candidates = sorted(candidates)
         self._scan_terms()
         for h in self.term_hits:
