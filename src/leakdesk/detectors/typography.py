@@ -101,6 +101,57 @@ def _lazy(key: str, label: str, count: int, spans: Callable[[], Sequence[tuple[i
     return Variant(key, label, count, spans)
 
 
+def _conclude(
+    doc: Document,
+    variants: Sequence[Variant],
+    *,
+    detector: str,
+    convention: str,
+    clear: str,
+    mixed: str,
+    replacement: Callable[[str, Variant, int, int], str],
+    reportable: set[str] | None = None,
+    **fields: str,
+) -> list[Finding]:
+    """Judge one convention and report its minority variants.
+
+    ``clear`` and ``mixed`` are the two messages (a deviation from a clear
+    majority; a document with no clear convention), as ``str.format``
+    templates over ``var`` and ``maj`` (the minority and majority
+    :class:`Variant`), ``maj_times``, ``maj_lines``, ``maj_other_lines``,
+    ``var_lines`` (counts in words), ``Var_label`` (capitalised) and
+    ``fields``.  ``replacement(majority key, minority, start, end)`` gives the
+    majority form of one occurrence.
+    """
+    verdict = judge(variants, reportable=reportable)
+    if verdict is None:
+        return []
+    major = verdict.majority.key
+
+    def message(var: Variant, maj: Variant, is_clear: bool) -> str:
+        return (clear if is_clear else mixed).format(
+            var=var,
+            maj=maj,
+            Var_label=var.label.capitalize(),
+            maj_times=plural(maj.count, "time"),
+            maj_lines=plural(maj.count, "line"),
+            maj_other_lines=plural(maj.count, "other line"),
+            var_lines=plural(var.count, "line"),
+            **fields,
+        )
+
+    return report(
+        doc,
+        verdict,
+        detector=detector,
+        category=detector,
+        convention=convention,
+        counts=counts_evidence(variants),
+        message=message,
+        replacement=lambda var, a, b: replacement(major, var, a, b),
+    )
+
+
 # -- typography -------------------------------------------------------------------
 
 _STRAIGHT_APOS = re.compile(rf"'(?<={_LETTER}')(?={_LETTER})")
@@ -117,31 +168,14 @@ def _apostrophes(doc: Document, text: str) -> list[Finding]:
     variants = [_variant("curly", "curly (’)", curly), _variant("straight", "straight (')", straight)]
     if len(straight) > len(curly):
         variants.reverse()
-    verdict = judge(variants)
-    if verdict is None:
-        return []
     char = {"curly": "’", "straight": "'"}
-
-    def message(var: Variant, maj: Variant, clear: bool) -> str:
-        if clear:
-            return (
-                f"A {var.key} apostrophe where this document writes {maj.label} ones "
-                f"{plural(maj.count, 'time')}: swapping one apostrophe is a way to mark a copy."
-            )
-        return (
-            f"This document mixes {var.label} ({var.count}) and {maj.label} ({maj.count}) "
-            "apostrophes: a copy-specific swap could hide among them."
-        )
-
-    return report(
-        doc,
-        verdict,
-        detector=TYPO,
-        category=TYPO,
-        convention="apostrophe",
-        counts=counts_evidence(variants),
-        message=message,
-        replacement=lambda var, s, e: char[verdict.majority.key],
+    return _conclude(
+        doc, variants, detector=TYPO, convention="apostrophe",
+        clear="A {var.key} apostrophe where this document writes {maj.label} ones {maj_times}: "
+        "swapping one apostrophe is a way to mark a copy.",
+        mixed="This document mixes {var.label} ({var.count}) and {maj.label} ({maj.count}) "
+        "apostrophes: a copy-specific swap could hide among them.",
+        replacement=lambda major, var, s, e: char[major],
     )
 
 
@@ -179,37 +213,23 @@ def _quote_marks(
     ]
     if len(straight) > len(curly):
         variants.reverse()
-    verdict = judge(variants)
-    if verdict is None:
-        return []
 
-    def replacement(var: Variant, s: int, e: int) -> str:
-        if verdict.majority.key == "straight":
+    def replacement(major: str, var: Variant, s: int, e: int) -> str:
+        if major == "straight":
             return straight_char
         return open_c if _opening(text, s) else close_c
 
-    def message(var: Variant, maj: Variant, clear: bool) -> str:
-        if clear:
-            return (
-                f"A {var.key} {name} quotation mark where this document writes {maj.label} ones "
-                f"{plural(maj.count, 'time')}: swapping one quote is a way to mark a copy."
-            )
-        return (
-            f"This document mixes {var.label} ({var.count}) and {maj.label} ({maj.count}) "
-            f"{name} quotation marks: a copy-specific swap could hide among them."
-        )
-
-    found = report(
-        doc,
-        verdict,
-        detector=TYPO,
-        category=TYPO,
-        convention=f"{name}-quotes",
-        counts=counts_evidence(variants),
-        message=message,
+    found = _conclude(
+        doc, variants, detector=TYPO, convention=f"{name}-quotes",
+        clear="A {var.key} {name} quotation mark where this document writes {maj.label} ones "
+        "{maj_times}: swapping one quote is a way to mark a copy.",
+        mixed="This document mixes {var.label} ({var.count}) and {maj.label} ({maj.count}) "
+        "{name} quotation marks: a copy-specific swap could hide among them.",
         replacement=replacement,
+        name=name,
     )
-    if verdict.majority.key != "curly" or not found:
+    # the majority is what the findings were not (ties go to the first listed)
+    if not found or max(variants, key=lambda v: v.count).key != "curly":
         return found
     # A straight quote whose partner is straight too encloses a literal typed or
     # pasted that way (code, a quoted command); a canary swap leaves one curly
@@ -302,13 +322,10 @@ def _dashes(doc: Document, text: str) -> list[Finding]:
     found = _dash_occurrences(text)
     variants = [_variant(k, label, found[k]) for k, label, _f in _DASHES]
     variants.sort(key=lambda v: -v.count)
-    verdict = judge(variants)
-    if verdict is None:
-        return []
     forms = {k: f for k, _l, f in _DASHES}
 
-    def replacement(var: Variant, s: int, e: int) -> str:
-        form = forms[verdict.majority.key]
+    def replacement(major: str, var: Variant, s: int, e: int) -> str:
+        form = forms[major]
         # keep the text's own spacing at a line end
         if form.endswith(" ") and (e >= len(text) or text[e] in "\r\n"):
             form = form.rstrip(" ")
@@ -316,25 +333,12 @@ def _dashes(doc: Document, text: str) -> list[Finding]:
             form = form.lstrip(" ")
         return form
 
-    def message(var: Variant, maj: Variant, clear: bool) -> str:
-        if clear:
-            return (
-                f"A {var.label} where this document writes a {maj.label} "
-                f"{plural(maj.count, 'time')}: a dash swapped in one copy can mark it."
-            )
-        return (
-            f"This document mixes {var.label} ({var.count}) and {maj.label} ({maj.count}) "
-            "as its dash: a copy-specific swap could hide among them."
-        )
-
-    return report(
-        doc,
-        verdict,
-        detector=TYPO,
-        category=TYPO,
-        convention="dash",
-        counts=counts_evidence(variants),
-        message=message,
+    return _conclude(
+        doc, variants, detector=TYPO, convention="dash",
+        clear="A {var.label} where this document writes a {maj.label} {maj_times}: "
+        "a dash swapped in one copy can mark it.",
+        mixed="This document mixes {var.label} ({var.count}) and {maj.label} ({maj.count}) "
+        "as its dash: a copy-specific swap could hide among them.",
         replacement=replacement,
     )
 
@@ -364,30 +368,13 @@ def _compound_hyphens(doc: Document, text: str) -> list[Finding]:
     for c in others:
         variants.append(_variant(c, _COMPOUND_CHARS[c], _spans(_COMPOUND_RES[c], text)))
     variants.sort(key=lambda v: -v.count)
-    verdict = judge(variants)
-    if verdict is None:
-        return []
-
-    def message(var: Variant, maj: Variant, clear: bool) -> str:
-        if clear:
-            return (
-                f"A {var.label} joins a compound word where this document uses a {maj.label} "
-                f"{plural(maj.count, 'time')}: it looks the same and can mark one copy."
-            )
-        return (
-            f"This document joins compound words with a {var.label} ({var.count}) and a "
-            f"{maj.label} ({maj.count}): a copy-specific swap could hide among them."
-        )
-
-    return report(
-        doc,
-        verdict,
-        detector=TYPO,
-        category=TYPO,
-        convention="compound-hyphen",
-        counts=counts_evidence(variants),
-        message=message,
-        replacement=lambda var, s, e: verdict.majority.key,
+    return _conclude(
+        doc, variants, detector=TYPO, convention="compound-hyphen",
+        clear="A {var.label} joins a compound word where this document uses a {maj.label} "
+        "{maj_times}: it looks the same and can mark one copy.",
+        mixed="This document joins compound words with a {var.label} ({var.count}) and a "
+        "{maj.label} ({maj.count}): a copy-specific swap could hide among them.",
+        replacement=lambda major, var, s, e: major,
     )
 
 
@@ -407,30 +394,13 @@ def _ellipses(doc: Document, text: str) -> list[Finding]:
         _variant(". . .", "spaced full stops (. . .)", _spans(_SPACED_DOTS, text)),
     ]
     variants.sort(key=lambda v: -v.count)
-    verdict = judge(variants)
-    if verdict is None:
-        return []
-
-    def message(var: Variant, maj: Variant, clear: bool) -> str:
-        if clear:
-            return (
-                f"An ellipsis written as {var.label} where this document writes {maj.label} "
-                f"{plural(maj.count, 'time')}: a way to mark one copy."
-            )
-        return (
-            f"This document writes ellipses both as {var.label} ({var.count}) and "
-            f"{maj.label} ({maj.count}): a copy-specific swap could hide among them."
-        )
-
-    return report(
-        doc,
-        verdict,
-        detector=TYPO,
-        category=TYPO,
-        convention="ellipsis",
-        counts=counts_evidence(variants),
-        message=message,
-        replacement=lambda var, s, e: verdict.majority.key,
+    return _conclude(
+        doc, variants, detector=TYPO, convention="ellipsis",
+        clear="An ellipsis written as {var.label} where this document writes {maj.label} "
+        "{maj_times}: a way to mark one copy.",
+        mixed="This document writes ellipses both as {var.label} ({var.count}) and "
+        "{maj.label} ({maj.count}): a copy-specific swap could hide among them.",
+        replacement=lambda major, var, s, e: major,
     )
 
 
@@ -570,31 +540,13 @@ def _sentence_spacing(doc: Document, text: str) -> list[Finding]:
             _lazy("two", "two spaces", n_two, lambda: gaps(2)),
         ]
     variants.sort(key=lambda v: -v.count)
-    verdict = judge(variants)
-    if verdict is None:
-        return []
-
-    def message(var: Variant, maj: Variant, clear: bool) -> str:
-        if clear:
-            return (
-                f"{var.label.capitalize()} after a sentence where this document puts "
-                f"{maj.label} {plural(maj.count, 'time')}: an extra or missing space can mark "
-                "one copy."
-            )
-        return (
-            f"This document puts {var.label} ({var.count}) and {maj.label} ({maj.count}) "
-            "between sentences: a copy-specific change could hide among them."
-        )
-
-    return report(
-        doc,
-        verdict,
-        detector=WS,
-        category=WS,
-        convention="sentence-spacing",
-        counts=counts_evidence(variants),
-        message=message,
-        replacement=lambda var, s, e: " " * (2 if verdict.majority.key == "two" else 1),
+    return _conclude(
+        doc, variants, detector=WS, convention="sentence-spacing",
+        clear="{Var_label} after a sentence where this document puts {maj.label} {maj_times}: "
+        "an extra or missing space can mark one copy.",
+        mixed="This document puts {var.label} ({var.count}) and {maj.label} ({maj.count}) "
+        "between sentences: a copy-specific change could hide among them.",
+        replacement=lambda major, var, s, e: " " * (2 if major == "two" else 1),
     )
 
 
@@ -629,27 +581,12 @@ def _inline_spacing(doc: Document, text: str) -> list[Finding]:
         _lazy("one", "one space", singles, list),
         _variant("two", "two spaces", doubles),
     ]
-    verdict = judge(variants, reportable={"two"})
-    if verdict is None:
-        return []
-
-    def message(var: Variant, maj: Variant, clear: bool) -> str:
-        if clear:
-            return (
-                "Two spaces between words where this document uses one "
-                f"{plural(maj.count, 'time')}: an extra space can mark one copy."
-            )
-        return f"This document often has two spaces between words ({var.count}): review."
-
-    return report(
-        doc,
-        verdict,
-        detector=WS,
-        category=WS,
-        convention="word-spacing",
-        counts=counts_evidence(variants),
-        message=message,
-        replacement=lambda var, s, e: " ",
+    return _conclude(
+        doc, variants, detector=WS, convention="word-spacing", reportable={"two"},
+        clear="Two spaces between words where this document uses one {maj_times}: "
+        "an extra space can mark one copy.",
+        mixed="This document often has two spaces between words ({var.count}): review.",
+        replacement=lambda major, var, s, e: " ",
     )
 
 
@@ -696,31 +633,13 @@ def _trailing(doc: Document, text: str) -> list[Finding]:
         _lazy("none", "no trailing space", lines - len(spans), list),
         _variant("trailing", "trailing spaces", spans),
     ]
-    verdict = judge(variants, reportable={"trailing"})
-    if verdict is None:
-        return []
-
-    def message(var: Variant, maj: Variant, clear: bool) -> str:
-        if clear:
-            return (
-                "Spaces at the end of a line, where "
-                f"{plural(maj.count, 'other line')} of this document have none: invisible, "
-                "and a way to mark one copy."
-            )
-        return (
-            f"{plural(var.count, 'line')} of this document end with spaces: a copy-specific "
-            "one could hide among them."
-        )
-
-    return report(
-        doc,
-        verdict,
-        detector=WS,
-        category=WS,
-        convention="trailing-space",
-        counts=counts_evidence(variants),
-        message=message,
-        replacement=lambda var, s, e: "",
+    return _conclude(
+        doc, variants, detector=WS, convention="trailing-space", reportable={"trailing"},
+        clear="Spaces at the end of a line, where {maj_other_lines} of this document have none: "
+        "invisible, and a way to mark one copy.",
+        mixed="{var_lines} of this document end with spaces: a copy-specific one could hide "
+        "among them.",
+        replacement=lambda major, var, s, e: "",
     )
 
 
@@ -759,31 +678,13 @@ def _line_endings(doc: Document, text: str) -> list[Finding]:
 
     variants = [_lazy(k, _EOL_LABELS[k], counts[k], spans_of(k)) for k in ("\n", "\r\n", "\r")]
     variants.sort(key=lambda v: -v.count)
-    verdict = judge(variants)
-    if verdict is None:
-        return []
-    maj = verdict.majority.key
-
-    def message(var: Variant, mv: Variant, clear: bool) -> str:
-        if clear:
-            return (
-                f"A {var.label} line ending where this document ends "
-                f"{plural(mv.count, 'line')} with {mv.label}: invisible, and a way to mark one copy."
-            )
-        return (
-            f"This document mixes {var.label} ({var.count}) and {mv.label} ({mv.count}) line "
-            "endings: a copy-specific change could hide among them."
-        )
-
-    return report(
-        doc,
-        verdict,
-        detector=WS,
-        category=WS,
-        convention="line-ending",
-        counts=counts_evidence(variants),
-        message=message,
-        replacement=lambda var, s, e: maj * ((e - s) // len(var.key)),
+    return _conclude(
+        doc, variants, detector=WS, convention="line-ending",
+        clear="A {var.label} line ending where this document ends {maj_lines} with {maj.label}: "
+        "invisible, and a way to mark one copy.",
+        mixed="This document mixes {var.label} ({var.count}) and {maj.label} ({maj.count}) line "
+        "endings: a copy-specific change could hide among them.",
+        replacement=lambda major, var, s, e: major * ((e - s) // len(var.key)),
     )
 
 
@@ -817,37 +718,21 @@ def _tabs_or_spaces(doc: Document, text: str) -> list[Finding]:
     variants = [_variant("tabs", "tabs", tabs), _variant("spaces", "spaces", spaces)]
     if len(spaces) > len(tabs):
         variants.reverse()
-    verdict = judge(variants)
-    if verdict is None:
-        return []
-    unit = _indent_unit(text)
+    unit = _indent_unit(text) if len(tabs) and len(spaces) else 4
 
-    def replacement(var: Variant, s: int, e: int) -> str:
+    def replacement(major: str, var: Variant, s: int, e: int) -> str:
         ws = text[s:e]
-        if verdict.majority.key == "spaces":
+        if major == "spaces":
             return ws.replace("\t", " " * unit)
         n = len(ws.replace("\t", " " * unit))
         return "\t" * (n // unit) + " " * (n % unit)
 
-    def message(var: Variant, maj: Variant, clear: bool) -> str:
-        if clear:
-            return (
-                f"A line indented with {var.label} where this document indents "
-                f"{plural(maj.count, 'line')} with {maj.label}: a way to mark one copy."
-            )
-        return (
-            f"This document indents with both {var.label} ({var.count}) and {maj.label} "
-            f"({maj.count}): a copy-specific change could hide among them."
-        )
-
-    return report(
-        doc,
-        verdict,
-        detector=WS,
-        category=WS,
-        convention="indentation-character",
-        counts=counts_evidence(variants),
-        message=message,
+    return _conclude(
+        doc, variants, detector=WS, convention="indentation-character",
+        clear="A line indented with {var.label} where this document indents {maj_lines} with "
+        "{maj.label}: a way to mark one copy.",
+        mixed="This document indents with both {var.label} ({var.count}) and {maj.label} "
+        "({maj.count}): a copy-specific change could hide among them.",
         replacement=replacement,
     )
 
