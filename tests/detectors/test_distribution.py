@@ -82,3 +82,56 @@ def test_signature_at_the_foot() -> None:
     text = "1. The minister said the talks would resume next week in the capital city.\n\nPATTERSON\n"
     found = run("distribution", text)
     assert [(f.detector, f.excerpt) for f in found] == [("distribution.signature", "PATTERSON")]
+
+
+# -- signatures and fields: what a name looks like -------------------------------------
+
+PARAGRAPH = "The minister said the talks would resume next week in the capital, and the delegation agreed."
+
+
+def ending_with(*lines: str) -> str:
+    """A text of two paragraphs whose last lines are ``lines``."""
+    return f"{PARAGRAPH}\n\n{PARAGRAPH} See the advanced tutorial.\n\n" + "\n".join(lines) + "\n"
+
+
+def _loud(found: list) -> list[tuple[str, str]]:
+    return [(f.detector, f.excerpt) for f in found if f.severity is not Severity.LOW]
+
+
+@pytest.mark.parametrize("last", ["FINIS", "Finis", "THE END", "Acknowledgements", "\n\nFINIS"])
+def test_closing_words_are_no_signature(last: str) -> None:
+    assert run("distribution", ending_with(last)) == []
+
+
+def test_a_heading_of_ordinary_words_is_low_not_a_signature() -> None:
+    found = run("distribution", ending_with("Basic Tutorial", "", "Advanced Tutorial"))
+    assert found and _loud(found) == []
+    assert all(f.action is Action.REVIEW for f in found)
+
+
+@pytest.mark.parametrize(
+    ("lines", "name"),
+    [
+        (("PATTERSON",), "PATTERSON"),
+        (("K. Marlow",), "K. Marlow"),
+        (("Anne W. Patterson",), "Anne W. Patterson"),
+        (("Regards,", "Jane"), "Jane"),
+        (("Yours sincerely,", "", "Anne Patterson", "Ambassador"), "Ambassador"),
+    ],
+)
+def test_signature_shapes_are_medium(lines: tuple[str, ...], name: str) -> None:
+    text = ending_with(*lines)
+    found = covering(run("distribution", text), text, name)
+    assert [(f.detector, f.severity) for f in found] == [("distribution.signature", Severity.MEDIUM)]
+
+
+def test_label_with_its_value_after_a_blank_line_is_no_field() -> None:
+    text = f"Annotations Best Practices\n\nauthor:\n\nLarry Hastings\n\nAbstract\n\n{PARAGRAPH}\n\n{PARAGRAPH}\n"
+    assert run("distribution", text) == []
+
+
+@pytest.mark.parametrize("field", ["Author: J. Smith", "Author:\nJ. Smith", "Author:\nJohn Smith"])
+def test_author_field_with_its_value_is_high(field: str) -> None:
+    text = f"Annotations Best Practices\n\n{field}\n\n{PARAGRAPH}\n\n{PARAGRAPH}\n"
+    found = covering(run("distribution", text), text, field)
+    assert [(f.detector, f.severity) for f in found] == [("distribution.handled-by", Severity.HIGH)]

@@ -10,9 +10,14 @@ What it finds:
 * **Times**: ``2130 hrs``, ``21:30 GMT``.  Medium on a header line, low in
   prose.
 * **Dates**: ``14 March 2022``, ``March 14, 2022``, ``14.03.2022``,
-  ``2022-03-14 12:34``.  Medium on a header line (a date line of a letter or
-  a cable), **low and left for review in running prose** (``on 12 March the
-  minister...``): dates in the story are usually what makes it news.
+  ``2022-03-14 12:34``.  Medium on a date line (the date alone, or after a
+  place or a weekday: ``Kestrel, 14 March 2022``, in a header block or on a
+  line of its own) and in a ``Label: value`` field; **low and left for
+  review in running prose** (``on 12 March the minister...``), in speech or
+  a quoted letter (a line that opens with a quotation mark), and among other
+  numbers (a table row, a reference, ``Version 2.0, January 2004``): dates in
+  the story are usually what makes it news.  Dotted version numbers
+  (``version 2.7.15``, ``4.4.7``) are not dates.
 
 Why it singles out a copy: the transmission time, and above all the time a
 copy was received, decyphered or printed, differs between offices and
@@ -30,6 +35,7 @@ import regex
 from ..document import Action, Document, Finding, Severity
 from . import detector
 from ._context import Claim, Layout, layout, trie_regex
+from ._place import place
 
 DETECTOR = "datetimes"
 
@@ -108,11 +114,66 @@ def _valid_numeric(mt: regex.Match[str]) -> bool:
 
 
 def _where(lay: Layout, start: int) -> tuple[str, bool]:
-    ln = lay.line_at(start)
-    zone = lay.in_zone(start)
-    if ln.prose and not zone:
-        return "running prose", True
-    return ("header line" if zone else "short line"), False
+    where = place(lay, start)
+    return where, where == "running prose"
+
+
+#: Words before a dotted number that make it a version, not a date ("version
+#: 2.7.15", "release 1.10.22").
+_VERSION_BEFORE = regex.compile(
+    r"(?i)\b(?:versions?|ver\.?|v|releases?|rel\.?|builds?|rev\.?|revisions?|patch|update|edition)[ \t]*$"
+)
+
+
+def _version_number(s: str, a: int, mt: regex.Match[str]) -> bool:
+    """A dotted number is a version, not a date, after a version word or unpadded.
+
+    ``14.03.22``, ``14.3.22`` and ``3.6.2010`` are dates; ``version 2.7.15``
+    and ``4.4.7`` or ``2.9.12`` (one-digit parts and a two-digit last part)
+    are versions.
+    """
+    if mt.group("sep") != ".":
+        return False
+    if _VERSION_BEFORE.search(s, max(0, a - 24), a):
+        return True
+    year = mt.group().rsplit(".", 1)[1]
+    return len(year) == 2 and len(mt.group("d")) == 1 and len(mt.group("m")) == 1
+
+
+_CELL_GAP = regex.compile(r"\t[ \t]*|[ ]{3,}")
+#: A word of a place, a weekday or an office on a date line.
+_PLAIN_WORD = regex.compile(r"\p{L}[\p{L}.'’-]*")
+#: A postcode part in a letterhead (``SW1A``, ``2AH``).
+_POSTCODE = regex.compile(r"(?=[A-Z]*\d)(?=\d*[A-Z])[A-Z0-9]{2,4}")
+_PUNCT = "()[]<>{},.;:!?\"'“”‘’«»–—-"
+
+
+def _date_line(lay: Layout, a: int, b: int, header: bool) -> bool:
+    """Whether a date stands on a date line: alone, or after a place or a weekday.
+
+    ``Kestrel, 14 March 2026`` or ``14.03.2026`` on a line of its own dates
+    a letter or a cable: the rest of the line is at most four plain words.
+    A date among numbers, addresses or a sentence (a table row, a
+    reference, ``Version 2.0, January 2004``, a list of births) is part of
+    the text.  In a header block (``header``) only the date's own cell counts
+    (wide gaps part the fields of one line) and a letterhead address of up
+    to eight words may come first (``Foreign Office, London SW1A 2AH, 14
+    March 2026``).
+    """
+    s = lay.s
+    ln = lay.line_at(a)
+    start, end = ln.body, ln.end
+    if header:
+        for g in _CELL_GAP.finditer(s, ln.body, ln.end):
+            if g.end() <= a:
+                start = g.end()
+            elif g.start() >= b:
+                end = g.start()
+                break
+    words = [w for w in (t.strip(_PUNCT) for t in (s[start:a] + " " + s[b:end]).split()) if w]
+    if len(words) > (8 if header else 4):
+        return False
+    return all(_PLAIN_WORD.fullmatch(w) or (header and _POSTCODE.fullmatch(w)) for w in words)
 
 
 def find(doc: Document) -> Iterator[Finding]:
@@ -170,6 +231,8 @@ def find(doc: Document) -> Iterator[Finding]:
         mt = _DATE.match(s, a)
         if mt is None or not _valid_numeric(mt):
             continue
+        if mt.group("sep") is not None and _version_number(s, a, mt):
+            continue
         b = mt.end()
         if s[b - 1] == "." and regex.search(r"[A-Za-z]{4,}\.$", mt.group()):
             b -= 1  # "24 March." ends a sentence; "Mar." is an abbreviation
@@ -202,7 +265,9 @@ def find(doc: Document) -> Iterator[Finding]:
         if not free(a, b):
             continue
         where, prose = _where(lay, a)
-        if prose:
+        if prose or (where != "field line" and kind == "date" and not _date_line(lay, a, b, where == "header line")):
+            # In running text, dialogue, a table or a list, a date is part of
+            # what the document says: the same in every copy.
             sev = Severity.LOW
             action = Action.REVIEW
             key = kind

@@ -13,6 +13,16 @@ indicators, list lines).  The evidence lists the addressees and any people,
 e-mail addresses and routing indicators found in it.  High severity; sanitize
 removes the whole lines.
 
+A label is a field only with its value: on its line or on the line directly
+below (``Author:`` then a blank line then a name is a document's byline, as
+in a Sphinx field list, and not reported).  The last short line of a text is
+a signature (medium) when it reads as a name: initials and a surname, a
+surname in capitals (``PATTERSON``), two or three capitalised words the text
+does not also use in lower case, a line after a complimentary close
+(``Regards``) or a title line under a name.  Closing words (``FINIS``, ``THE
+END``) are not reported; other last lines (a heading such as ``Advanced
+Tutorial``) are low, for review.
+
 Why it singles out a copy: a distribution list says who received the
 document.  The shorter it is, the fewer people could have leaked it; and the
 ``Info`` and ``Copy to`` lines often differ between the copies sent to
@@ -22,13 +32,14 @@ different offices.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import regex
 
-from ..document import Action, Document, Finding
+from ..document import Action, Document, Finding, Severity
 from . import detector
-from ._context import Claim, layout
+from ._context import Claim, Layout, layout
 
 DETECTOR = "distribution"
 
@@ -136,12 +147,120 @@ def _finding(doc: Document, c: Claim) -> Finding:
     )
 
 
+#: Words that close a book or a text, or head its back matter; a last line
+#: made only of these (``FINIS``, ``THE END``, ``Acknowledgements``) names nobody.
+_CLOSING_WORDS = frozenset(
+    "finis fin end the ende fine eof acknowledgements acknowledgments appendix index contents "
+    "glossary bibliography references notes colophon postscript epilogue afterword".split()
+)
+#: Complimentary closes: the line after one of these is a signature.
+_CLOSES = regex.compile(
+    r"(?i)[ \t]*(?:(?:with[ \t]+)?(?:(?:best|kind|warm|warmest|kindest)[ \t]+)?regards"
+    r"|yours(?:[ \t]+(?:sincerely|faithfully|truly|ever))?|(?:very[ \t]+)?(?:sincerely|faithfully|truly|respectfully)(?:[ \t]+yours)?"
+    r"|best(?:[ \t]+wishes)?|cheers|(?:many[ \t]+)?thanks|with[ \t]+(?:thanks|best[ \t]+wishes)|respectfully[ \t]+submitted)"
+    r"[ \t]*[.,!]?[ \t]*"
+)
+#: A name: initials and a surname (``K. Marlow``, ``A.M. Kuchling``), a
+#: surname in capitals (``PATTERSON``, the cable convention) or two or three
+#: capitalised words (``Anne Patterson``, ``Anne W. Patterson``).
+_NAME = regex.compile(
+    r"[ \t]*(?:\(?(?:signed|sgd)\)?\.?[ \t]+)?"
+    r"(?P<name>(?:\p{Lu}\.[ \t]?){1,3}\p{Lu}[\p{Ll}'’-]+(?:[ \t]+\p{Lu}[\p{Ll}'’-]+)?"
+    r"|\p{Lu}[\p{Lu}'’-]{2,}(?:[ \t]+\p{Lu}[\p{Lu}'’-]{2,}){0,2}"
+    r"|\p{Lu}[\p{Ll}'’-]+(?:[ \t]+(?:\p{Lu}\.|\p{Lu}[\p{Ll}'’-]+)){1,2})"
+    r"[ \t]*[.,]?[ \t]*"
+)
+_WORD = regex.compile(r"\p{L}[\p{L}'’-]*")
+
+
+def _closing(text: str) -> bool:
+    """A closing word (``FINIS``, ``THE END``) or a complimentary close (``Regards,``): no name."""
+    words = {w.lower() for w in _WORD.findall(text)}
+    return not words or words <= _CLOSING_WORDS or bool(_CLOSES.fullmatch(text))
+
+
+def _name_line(s: str, start: int, end: int) -> bool:
+    """Whether ``s[start:end]`` reads as a name.
+
+    Initials and a surname always do.  Capitalised words do unless the text
+    uses one of them in lower case as well: ``Advanced Tutorial`` is a
+    heading when ``tutorial`` is an ordinary word of the text; a surname is
+    not.
+    """
+    text = s[start:end]
+    if _closing(text):
+        return False
+    mt = _NAME.fullmatch(text)
+    if mt is None:
+        return False
+    if "." in mt.group("name").split()[0]:  # initials: "K. Marlow", "A.M. Kuchling"
+        return True
+    for w in _WORD.findall(text):
+        if len(w) > 1 and regex.search(r"(?<![\p{L}])" + regex.escape(w.lower()) + r"(?![\p{L}])", s):
+            return False
+    return True
+
+
+def _previous_text_line(lay: Layout, start: int) -> tuple[int, int] | None:
+    ln = lay.prev_line(lay.line_at(start))
+    while ln is not None and ln.blank:
+        ln = lay.prev_line(ln)
+    return None if ln is None else (ln.body, ln.end)
+
+
+def _is_signature(lay: Layout, c: Claim) -> bool:
+    """Whether the last short line of a text is a signature, not a closing word or a heading.
+
+    A signature is a name (see :func:`_name_line`), a line after a
+    complimentary close (``Regards``, ``Yours sincerely``), or a title line
+    (``Ambassador``) directly under a name.
+    """
+    s = lay.s
+    if _closing(s[c.start : c.end]):
+        return False
+    if _name_line(s, c.start, c.end):
+        return True
+    prev = _previous_text_line(lay, c.start)
+    if prev is None:
+        return False
+    return bool(_CLOSES.fullmatch(s, prev[0], prev[1])) or _name_line(s, prev[0], prev[1])
+
+
+def _field_span(lay: Layout, c: Claim) -> Claim | None:
+    """The field of a label whose value is not on its own line, or None when it has no value.
+
+    ``Author:`` with the name on the line directly below is a field (the
+    value is taken in); a label followed by a blank line (a Sphinx or
+    reStructuredText field list: ``author:``, a blank line, ``Larry
+    Hastings``) is a document's byline, not a header field.
+    """
+    if c.lines > 1 or lay.s[c.start + len(c.label or "") : c.end].strip(" \t:："):
+        return c
+    nxt = lay.next_line(lay.line_at(c.start))
+    if nxt is None or nxt.blank:
+        return None
+    return replace(c, end=nxt.end, lines=2)
+
+
+def _low(f: Finding) -> Finding:
+    """The last short line of a text that may be a signature: low, for review."""
+    return replace(f, severity=Severity.LOW, action=Action.REVIEW)
+
+
 def find(doc: Document) -> Iterator[Finding]:
     if not doc.text:
         return
     lay = layout(doc)
     for c in lay.claims_of("distribution"):
-        yield _finding(doc, c)
+        if c.kind in ("distribution", "handled-by"):
+            field = _field_span(lay, c)
+            if field is not None:
+                yield _finding(doc, field)
+        elif c.kind == "signature" and not _is_signature(lay, c):
+            if not _closing(lay.s[c.start : c.end]):
+                yield _low(_finding(doc, c))
+        else:
+            yield _finding(doc, c)
 
 
 @detector(DETECTOR, "distribution", "From/To/Info/Distribution/Copy-to blocks, the offices and people in them")

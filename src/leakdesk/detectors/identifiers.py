@@ -20,6 +20,20 @@ Why it singles out a copy: a copy number names the copy; reference, serial
 and cable numbers find the exact message in the sender's register, where
 every addressee is listed; addresses, paths and accounts name the person or
 machine that handled the copy.
+
+Severity follows the place (see :mod:`._place`).  In a header block or a
+``Label: value`` field an address says who sent, received or handled this
+copy: high.  In running text, a list, a table or a line of its own, an
+e-mail address, phone number, file name, @handle, public URL, private or
+special IP address (loopback, broadcast, documentation ranges) or system path
+(``/tmp``, ``C:\\Windows``) reads the same in every copy: low, left for
+review.  What names a person or a machine stays high anywhere: a path with a
+user name (``C:\\Users\\jsmith``, ``/home/jsmith``) or a UNC share, a URL
+with a token, a user name or an internal host.  Shapes that only look like
+traces are dropped: binary numbers and tables of fixed-width numbers are not
+phones or serials, decorators and mangled names (``@classmethod()``,
+``@memchr$qpxviui``) are not handles, a method call (``Logger.log()``) is not
+a file.
 """
 
 from __future__ import annotations
@@ -34,6 +48,7 @@ import regex
 from ..document import Action, Document, Finding, Severity
 from . import detector
 from ._context import Claim, Layout, layout, trie_regex
+from ._place import place
 from .rules import PatternRule, RuleSet, active
 
 DETECTOR = "identifiers"
@@ -180,6 +195,20 @@ def _sev(lay: Layout, start: int, header: Severity, prose: Severity) -> tuple[Se
     return header, "header line" if lay.in_zone(start) else "short line"
 
 
+def _same_in_every_copy(lay: Layout, start: int, header: Severity = Severity.HIGH) -> tuple[Severity, str]:
+    """Severity of a trace that reads the same in every copy (an address, a number, a name).
+
+    In a header block or a field it says who sent, received or handled this
+    copy (``From: j.smith@fco.gov.uk``): ``header``.  Anywhere else (running
+    text, a list, a table, a line of its own) it is part of what the document
+    says, the same in every copy: low, for review.
+    """
+    where = place(lay, start)
+    if where in ("header line", "field line"):
+        return header, where
+    return Severity.LOW, where
+
+
 def _strip_url(s: str, a: int, b: int) -> int:
     while b > a and s[b - 1] in ".,;:!?)'\"”’>]":
         if s[b - 1] == ")" and s[a:b].count("(") >= s[a:b].count(")"):
@@ -188,17 +217,48 @@ def _strip_url(s: str, a: int, b: int) -> int:
     return b
 
 
+_INTERNAL_HOST = regex.compile(
+    r"(?:^|\.)(?:intranet|internal|corp|local|lan|intra|sharepoint|sp|fco|fcdo|mea|mofa|state\.sgov|sgov|smil)(?:\.|$)"
+)
+#: Hosts that are the same for everyone: this machine and the networks
+#: reserved for documentation (RFC 5737).
+_SHARED_HOST = regex.compile(
+    r"localhost|127(?:\.\d{1,3}){3}|0\.0\.0\.0|\[?::1?\]?|192\.0\.2\.\d{1,3}|198\.51\.100\.\d{1,3}|203\.0\.113\.\d{1,3}"
+)
+#: A generated value: a session, tracking or sharing token that can differ
+#: per copy.  In the query, a whole parameter value of six or more letters
+#: and digits with a digit in it (``?id=8842af19c``, not ``?selm=34A0.CF9@host``);
+#: in the path, a run of sixteen or more letters and digits, mixed
+#: (``/d/1aBcD2eFgH3iJkL4mNoP``, not ``/elementtree-13-intro.htm``).
+_QUERY_TOKEN = regex.compile(r"[?&#](?:[^=&#]*=)?(?=[A-Za-z0-9_-]*\d)[A-Za-z0-9_-]{6,}(?=[&#]|$)")
+_PATH_RUN = regex.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{16,}(?![A-Za-z0-9])")
+_SWITCH = regex.compile(r"[A-Za-z](?=\d)|\d(?=[A-Za-z])")
+
+
+def _has_token(url: str) -> bool:
+    if _QUERY_TOKEN.search(url):
+        return True
+    # Generated text switches between letters and digits again and again
+    # ("1aBcD2eFgH3iJkL4"); words and numbers written by people seldom do
+    # ("789communication").
+    return any(len(_SWITCH.findall(m.group())) >= 4 for m in _PATH_RUN.finditer(url))
+
+
 def _url_severity(url: str) -> tuple[Severity, str]:
     host = regex.sub(r"^[A-Za-z][A-Za-z0-9+.-]*://", "", url).split("/")[0].split("?")[0]
-    host = host.rsplit("@", 1)[-1].split(":")[0].lower()
+    host = host.rsplit("@", 1)[-1].lower()
+    if not host.startswith("["):
+        host = host.split(":")[0]
     if "@" in url.split("/")[2 if "://" in url else 0]:
         return Severity.HIGH, "carries a user name"
+    if _INTERNAL_HOST.search(host):
+        return Severity.HIGH, "internal host"
+    if _has_token(url):
+        return Severity.HIGH, "carries a token"
+    if _SHARED_HOST.fullmatch(host):
+        return Severity.LOW, "this machine or a documentation address"
     if regex.fullmatch(r"[\d.]+|\[?[0-9a-f:]+\]?", host) or "." not in host:
         return Severity.HIGH, "internal host"
-    if regex.search(r"(?:^|\.)(?:intranet|internal|corp|local|lan|intra|sharepoint|sp|fco|fcdo|mea|mofa|state\.sgov|sgov|smil)(?:\.|$)", host):
-        return Severity.HIGH, "internal host"
-    if regex.search(r"[?&#](?:[^=&#]*=)?[A-Za-z0-9_-]*\d[A-Za-z0-9_-]{5,}|/[A-Za-z0-9_-]{20,}", url):
-        return Severity.HIGH, "carries a token"
     return Severity.LOW, "public address"
 
 
@@ -209,6 +269,127 @@ def _back(s: str, pos: int, chars: frozenset[str], limit: int) -> int:
     while a > stop and s[a - 1] in chars:
         a -= 1
     return a
+
+
+_HANDLE_OPENERS = frozenset("([{<\"“‘«,;:")
+
+
+def _handle_left(s: str, at: int) -> bool:
+    """An @handle starts a word: after a space, an opening bracket or quote, a separator.
+
+    ``guhb'@sh`` (a pronunciation) and ``x@y`` are not handles.
+    """
+    if at == 0:
+        return True
+    c = s[at - 1]
+    if c.isspace() or c in _HANDLE_OPENERS:
+        return True
+    return c == "'" and (at < 2 or s[at - 2].isspace())
+
+
+def _code_after(s: str, end: int) -> bool:
+    """``@name`` followed by a call, an attribute or a symbol is code, not a handle.
+
+    ``@dataclass_transform()``, ``@asyncio.coroutine``, ``@memchr$qpxviui``,
+    ``/guhb'@sh/``: decorators, mangled names and pronunciations.
+    """
+    if end >= len(s):
+        return False
+    c = s[end]
+    if c in "($/\\#%^*=|~`":
+        return True
+    return c in ".:" and end + 1 < len(s) and (s[end + 1].isalnum() or s[end + 1] == "_")
+
+
+#: A folder named after its user: a home folder, a Windows profile.
+_USER_FOLDER = regex.compile(
+    r"(?i)(?:^|[\\/])(?:home|users|documents[ ]and[ ]settings|profiles)[\\/]"
+    r"(?!(?:public|default|default[ ]user|all[ ]users|shared|\.{1,2}|<[^>]*>|%[^%]*%)(?:[\\/]|$))[^\\/\s]"
+)
+#: Places every system has (``/tmp``, ``/var``, ``C:\Windows``, ``C:\Program
+#: Files``, ``~/.config``): they say nothing about whose computer it was.
+_SYSTEM_PATH = regex.compile(
+    r"(?i)(?:/(?:tmp|var|opt|run|srv|root|private/(?:tmp|var|etc))(?:/|$)|~/"
+    r"|[a-z]:\\(?:$|(?:windows|winnt|program[ ]files(?:[ ]\(x86\))?|programdata|python\d*|temp|tmp|system32"
+    r"|users\\(?:public|default))(?:\\|$)))"
+)
+
+
+def _path_severity(lay: Layout, start: int, path: str, form: str) -> tuple[Severity, str, str]:
+    """A path names a machine or a person when it holds a user name or a share.
+
+    UNC shares (``\\\\server\\share``) and profile folders (``C:\\Users\\jsmith``,
+    ``/home/jsmith``) are high anywhere, as is any path in a header or a
+    field.  In the text, system places every computer has (``/tmp/app.log``,
+    ``C:\\Windows\\System``) are low; other folders (an office's drive
+    layout) medium.
+    """
+    where = place(lay, start)
+    if form == "unc":
+        return Severity.HIGH, where, "network share"
+    if _USER_FOLDER.search(path):
+        return Severity.HIGH, where, "carries a user name"
+    if where in ("header line", "field line"):
+        return Severity.HIGH, where, "header or field"
+    if _SYSTEM_PATH.match(path):
+        return Severity.LOW, where, "system folder"
+    return Severity.MEDIUM, where, "folder layout"
+
+
+_DOC_NETS = tuple(
+    ipaddress.ip_network(n)
+    for n in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32", "255.255.255.255/32")
+)
+
+
+def _ip_severity(lay: Layout, start: int, text: str) -> tuple[Severity, str, str]:
+    """Any address in a header or a field (``Received: from [10.1.2.3]``) is high.
+
+    In the text: addresses no machine owns (loopback, ``0.0.0.0``, broadcast,
+    multicast, link-local, the documentation ranges) and private-network
+    addresses, the same on every network, are low; a public address, which
+    points to one network, is medium.
+    """
+    where = place(lay, start)
+    try:
+        ip = ipaddress.ip_address(text)
+    except ValueError:
+        return (Severity.HIGH if where in ("header line", "field line") else Severity.MEDIUM), where, "unknown"
+    if any(ip in net for net in _DOC_NETS if net.version == ip.version):
+        scope = "documentation or broadcast"
+    elif ip.is_loopback or ip.is_unspecified or ip.is_multicast or ip.is_link_local or ip.is_reserved:
+        scope = "special"
+    elif ip.is_private:
+        scope = "private network"
+    else:
+        scope = "public"
+    if where in ("header line", "field line"):
+        return Severity.HIGH, where, scope
+    return (Severity.MEDIUM if scope == "public" else Severity.LOW), where, scope
+
+
+_DIGIT_GROUP = regex.compile(r"\d+")
+
+
+def _not_a_phone(s: str, a: int, b: int, text: str) -> bool:
+    """Binary numbers and tables of fixed-width numbers are not telephone numbers.
+
+    ``0000 0001 0010`` (a bit table) holds only 0 and 1; a run of five or more
+    groups of the same width (``0110 0111 1000 1001 1010``) is a table row.
+    """
+    digits = [c for c in text if c.isdigit()]
+    if set(digits) <= {"0", "1"}:
+        return True
+    groups = _DIGIT_GROUP.findall(text)
+    if len(groups) >= 2 and len({len(g) for g in groups}) == 1:
+        width = len(groups[0])
+        ln_start = s.rfind("\n", 0, a) + 1
+        ln_end = s.find("\n", b)
+        line = s[ln_start : ln_end if ln_end >= 0 else len(s)]
+        run = regex.search(r"(?:(?<!\S)\d{" + str(width) + r"}(?:[ \t]+|$)){5,}", line)
+        if run is not None and run.start() <= a - ln_start < run.end():
+            return True
+    return False
 
 
 def _scan_digital(lay: Layout) -> Iterator[_Hit]:
@@ -222,14 +403,14 @@ def _scan_digital(lay: Layout) -> Iterator[_Hit]:
                 a += 1
             mt = _EMAIL.match(s, a) if a < at else None
             if mt is not None and mt.end() > at:
-                sev, where = _sev(lay, a, Severity.HIGH, Severity.HIGH)
+                sev, where = _same_in_every_copy(lay, a)
                 yield _Hit(a, mt.end(), "email", sev, _MESSAGES["email"], {"where": where})
                 continue
-            if at > 0 and (s[at - 1].isalnum() or s[at - 1] in "._"):
+            if not _handle_left(s, at):
                 continue
             hm = _HANDLE.match(s, at)
-            if hm is not None:
-                sev, where = _sev(lay, at, Severity.HIGH, Severity.MEDIUM)
+            if hm is not None and not _code_after(s, hm.end()):
+                sev, where = _same_in_every_copy(lay, at)
                 yield _Hit(at, hm.end(), "username", sev, _MESSAGES["username"], {"where": where, "form": "@handle"})
     if "://" in s or "www." in s:
         last = -1
@@ -254,8 +435,17 @@ def _scan_digital(lay: Layout) -> Iterator[_Hit]:
             if b - a < 8:
                 continue
             url = s[a:b]
+            if url.endswith("://"):
+                continue  # a scheme alone ("https:// URLs") names no address
             usev, why = _url_severity(url)
-            sev, where = _sev(lay, a, Severity.HIGH if usev is Severity.HIGH else Severity.MEDIUM, usev)
+            where = place(lay, a)
+            if usev is Severity.HIGH:
+                sev = Severity.HIGH
+            else:
+                # A public address reads the same in every copy; in a header
+                # or footer (a browser prints the page's address there) it
+                # says where this copy was printed or saved from.
+                sev = Severity.MEDIUM if where == "header line" else Severity.LOW
             action = Action.REVIEW if sev is Severity.LOW else Action.REPLACE
             yield _Hit(a, b, "url", sev, _MESSAGES["url"], {"where": where, "why": why}, action)
     if "\\" in s:
@@ -274,7 +464,8 @@ def _scan_digital(lay: Layout) -> Iterator[_Hit]:
                 last = b
                 if b - a < 4:
                     continue
-                yield _Hit(a, b, "path", Severity.HIGH, _MESSAGES["path"], {"form": form})
+                sev, where, why = _path_severity(lay, a, s[a:b], form)
+                yield _Hit(a, b, "path", sev, _MESSAGES["path"], {"form": form, "where": where, "why": why})
         for t in _BACKSLASH_WORD.finditer(s):
             p = t.start()
             a = p
@@ -296,7 +487,8 @@ def _scan_digital(lay: Layout) -> Iterator[_Hit]:
                 a = mt.start()
                 if a > 0 and (s[a - 1].isalnum() or s[a - 1] in "/.:~-_"):
                     continue
-                yield _Hit(a, mt.end(), "path", Severity.HIGH, _MESSAGES["path"], {"form": "unix"})
+                sev, where, why = _path_severity(lay, a, mt.group(), "unix")
+                yield _Hit(a, mt.end(), "path", sev, _MESSAGES["path"], {"form": "unix", "where": where, "why": why})
     for t in _EXT_TRIGGER.finditer(s):
         dot = t.start()
         a = _back(s, dot, _STEM_CHARS, 120)
@@ -304,10 +496,16 @@ def _scan_digital(lay: Layout) -> Iterator[_Hit]:
             a += 1
         if a >= dot or (a > 0 and s[a - 1] in "/\\@:"):
             continue
+        b = t.end()
+        if b < n and s[b] == "(":
+            continue  # Logger.log(), math.log(): a method call, not a file
+        # "(coverage.py" in "(coverage.py can help)": the bracket is the text's.
+        while a < dot and s[a] in "([" and s.count(")" if s[a] == "(" else "]", a, b) == 0:
+            a += 1
         if not any(c.isalnum() for c in s[a:dot]):
             continue
-        sev, where = _sev(lay, a, Severity.HIGH, Severity.MEDIUM)
-        yield _Hit(a, t.end(), "file-name", sev, _MESSAGES["file-name"], {"where": where})
+        sev, where = _same_in_every_copy(lay, a)
+        yield _Hit(a, b, "file-name", sev, _MESSAGES["file-name"], {"where": where})
     if not lay.digit_windows():
         return
     for t in lay.finditer(_IPV4_TRIGGER, digits=True):
@@ -324,7 +522,8 @@ def _scan_digital(lay: Layout) -> Iterator[_Hit]:
             continue
         if all(len(o) == 1 for o in octets) and not _IP_CONTEXT.search(s[max(0, a - 40) : a]):
             continue
-        yield _Hit(a, mt.end(), "ip-address", Severity.HIGH, _MESSAGES["ip-address"], {"version": 4})
+        sev, where, scope = _ip_severity(lay, a, ".".join(octets))
+        yield _Hit(a, mt.end(), "ip-address", sev, _MESSAGES["ip-address"], {"version": 4, "where": where, "scope": scope})
     if ":" in s:
         last = -1
         for t in lay.finditer(_IPV6_TRIGGER, digits=True):
@@ -344,7 +543,8 @@ def _scan_digital(lay: Layout) -> Iterator[_Hit]:
                 continue
             if not regex.search(r"[0-9A-Fa-f]{2}", cand) and cand not in ("::1", "::"):
                 continue
-            yield _Hit(a, mt.end(), "ip-address", Severity.HIGH, _MESSAGES["ip-address"], {"version": 6})
+            sev, where, scope = _ip_severity(lay, a, cand)
+            yield _Hit(a, mt.end(), "ip-address", sev, _MESSAGES["ip-address"], {"version": 6, "where": where, "scope": scope})
     if "-" in s:
         for mt in lay.finditer(_UUID, digits=True):
             a, b = mt.span()
@@ -390,9 +590,11 @@ def _scan_digital(lay: Layout) -> Iterator[_Hit]:
                 continue
             if _DATE_LIKE.fullmatch(text) or regex.fullmatch(r"(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d", text):
                 continue
+            if _not_a_phone(s, a, b, text):
+                continue
             seen.add((a, b))
             intl = text.startswith("+")
-            sev, where = _sev(lay, a, Severity.HIGH, Severity.HIGH if intl else Severity.MEDIUM)
+            sev, where = _same_in_every_copy(lay, a)
             yield _Hit(a, b, "phone", sev, _MESSAGES["phone"], {"where": where, "international": intl})
 
 
@@ -446,8 +648,13 @@ def scan_rules(lay: Layout, rules: list[PatternRule]) -> Iterator[tuple[PatternR
             yield pr, a, b, sev, where
 
 
+_BINARY_SERIAL = regex.compile(r"(?<![0-9])[01]{7,}$")
+
+
 def _scan_rules(lay: Layout, rules: RuleSet) -> Iterator[_Hit]:
     for pr, a, b, sev, where in scan_rules(lay, _anywhere(rules)):
+        if _BINARY_SERIAL.search(lay.s, a, b):
+            continue  # "ASCII 1011110": a binary number is no serial
         if pr.kind == "copy-number":
             message = copy_message(lay.s[a:b])
         else:
@@ -484,8 +691,11 @@ def find(doc: Document) -> Iterator[Finding]:
     hits = [h for h in (*_scan_digital(lay), *_scan_rules(lay, rules)) if lay.covered(h.start, h.end) is None]
     for h in _select(hits):
         ev = {"kind": h.kind, **h.evidence}
+        # A low finding (an address or a name that reads the same in every
+        # copy) is listed for a person to decide, never silently kept.
+        action = Action.REVIEW if h.severity is Severity.LOW else h.action
         yield doc.finding(
-            f"{DETECTOR}.{h.kind}", "identifier", h.severity, h.message, h.start, h.end, action=h.action, evidence=ev
+            f"{DETECTOR}.{h.kind}", "identifier", h.severity, h.message, h.start, h.end, action=action, evidence=ev
         )
 
 
