@@ -304,7 +304,7 @@ _CONSENSUS_CATEGORY = {
 
 
 def _consensus_document(
-    path: Path, others: Sequence[str | Path], options: ReadOptions
+    path: Path, others: Sequence[str | Path], options: ReadOptions, isolate: bool | None = None
 ) -> tuple[Document, list[Finding], dict[str, Any]]:
     """The safest consensus text of ``path`` and ``others``, and a finding per flagged position.
 
@@ -322,7 +322,8 @@ def _consensus_document(
         ) from None
     paths = [Path(path), *(Path(p) for p in others)]
     docs = [
-        read(p, password=options.password, encoding=options.encoding, ocr=options.ocr)
+        read(p, password=options.password, encoding=options.encoding, ocr=options.ocr,
+             isolate=isolate)
         for p in paths
     ]
     cons = build_consensus(docs, names=[str(p) for p in paths])
@@ -358,6 +359,40 @@ def _consensus_document(
     return doc, findings, info
 
 
+def clean_document(
+    adapter: FormatAdapter,
+    doc: Document,
+    plan: CleanPlan,
+    out: Path,
+    options: ReadOptions,
+    *,
+    isolate: bool | None = None,
+) -> CleanResult:
+    """Have ``adapter`` write the clean copy of ``doc`` to ``out`` (a private temporary file).
+
+    The adapter re-opens and re-parses the untrusted input, so this runs in a
+    separate process with memory and time limits (:func:`leakdesk.sandbox.isolated_clean`)
+    unless ``isolate`` is False or the environment says ``LEAKDESK_ISOLATION=off``.
+    """
+    from .sandbox import isolated_clean, isolation_enabled
+
+    if isolate is None:
+        isolate = isolation_enabled()
+    if isolate:
+        # the child finds the adapter by name: it must be the one registered under it
+        if type(adapter_by_name(adapter.name)) is not type(adapter):
+            raise UsageError(
+                f"the {adapter.name!r} adapter given is not the one registered under that "
+                "name (LEAKDESK_ADAPTER_PLUGINS); it cannot run in the sandbox", doc.path)
+        return isolated_clean(adapter.name, doc, plan, out, options)
+    try:
+        return adapter.clean(doc, plan, out, options)
+    except MemoryError:
+        raise LimitExceeded("ran out of memory while writing the clean copy", doc.path) from None
+    except RecursionError:
+        raise InputError("structure nests too deeply to rebuild", doc.path) from None
+
+
 def sanitize_document(
     doc: Document,
     out: str | Path,
@@ -372,6 +407,7 @@ def sanitize_document(
     adapter: FormatAdapter | None = None,
     extra_findings: Sequence[Finding] = (),
     extra_removed: Sequence[str] = (),
+    isolate: bool | None = None,
 ) -> SanitizeResult:
     """Sanitize an already-read document into ``out`` and prove the result.
 
@@ -382,7 +418,8 @@ def sanitize_document(
     :class:`~leakdesk.sanitize.proof.ResidueProofFailed` (exit code 3) is raised,
     carrying the proof report.  ``report`` names a redaction log to write (it
     holds the removed text in clear; mode 0600), written whether the proof
-    passes or fails.
+    passes or fails.  The adapter writes the clean copy in a separate process
+    with limits, as :func:`read` parses (see :func:`clean_document`).
     """
     pol = as_policy(policy)
     if mode not in MODES:
@@ -414,12 +451,7 @@ def sanitize_document(
             plan.removed.append(extra.strip())
             plan.removed_categories.append("wording")
     with atomic_output(dest) as tmp:
-        try:
-            cleaned = adapter.clean(doc, plan, tmp, options)
-        except MemoryError:
-            raise LimitExceeded("ran out of memory while writing the clean copy", source) from None
-        except RecursionError:
-            raise InputError("structure nests too deeply to rebuild", source) from None
+        cleaned = clean_document(adapter, doc, plan, tmp, options, isolate=isolate)
         proof = prove(plan, tmp, writer=adapter, options=options)
         proof.output = str(dest)
         if report_path is not None:
@@ -447,6 +479,7 @@ def sanitize(
     ocr: bool = True,
     detectors: Sequence[str] | None = None,
     consensus: Sequence[str | Path] | None = None,
+    isolate: bool | None = None,
 ) -> SanitizeResult:
     """Read, audit and sanitize ``path`` into ``out``; prove that nothing removed survives.
 
@@ -455,6 +488,8 @@ def sanitize(
     YAML file (see docs/sanitize.md); ``mode`` is ``rebuild`` or ``raster`` for
     formats that have both (PDF).  ``consensus`` lists further copies of the same
     document: the safest consensus text of all copies is sanitized instead.
+    Reading and cleaning run in limited child processes unless ``isolate`` is
+    False (or ``LEAKDESK_ISOLATION=off``).
     """
     src = check_input_file(Path(path))
     pol = as_policy(policy)  # a bad policy fails before any work
@@ -472,7 +507,7 @@ def sanitize(
             check_input_file(Path(other))
             if same_file(Path(other), out_p):
                 raise UsageError("refusing to write the output over one of the copies", other)
-        doc, flagged, info = _consensus_document(src, consensus, options)
+        doc, flagged, info = _consensus_document(src, consensus, options, isolate)
         variants = info.pop("variants")
         if out_p.is_dir():
             out_p = out_p / f"{src.stem or 'document'}.consensus.cleaned.txt"
@@ -482,13 +517,14 @@ def sanitize(
         done = sanitize_document(
             doc, out_p, policy=pol, mode=mode, report=report, options=options,
             audit_result=result, adapter=adapter_by_name("text"), extra_findings=flagged,
-            extra_removed=variants,
+            extra_removed=variants, isolate=isolate,
         )
         done.source = src
         done.consensus = info
         return done
-    doc = read(src, password=password, encoding=encoding, ocr=ocr)
+    doc = read(src, password=password, encoding=encoding, ocr=ocr, isolate=isolate)
     result = audit_document(doc, detectors=detectors, name=str(path))
     return sanitize_document(
-        doc, out, policy=pol, mode=mode, report=report, options=options, audit_result=result
+        doc, out, policy=pol, mode=mode, report=report, options=options, audit_result=result,
+        isolate=isolate,
     )

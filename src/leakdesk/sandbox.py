@@ -2,7 +2,9 @@
 
 Every read of a file from outside (``leakdesk.api.read``, and so audit,
 sanitize, compare and quotes; ``batch`` through its long-lived workers) runs the
-format adapter in a child process:
+format adapter in a child process, and so does sanitize's clean step
+(:func:`isolated_clean`: the adapter re-opens and re-parses the input to write
+the clean copy):
 
 - started from a clean ``forkserver`` (never forked from a threaded parent);
 - with limits: heap and private memory (``RLIMIT_DATA``, default 2 GiB),
@@ -15,27 +17,40 @@ format adapter in a child process:
 
 The child sends back JSON only, which :mod:`leakdesk.wire` validates.  A child
 that crashes, runs out of memory or time gives a one-line error for that file.
+A clean child is given one file to write, the private temporary output the
+parent made (``RLIMIT_FSIZE`` caps the size of any file it writes), and keeps
+its scratch files in a private folder the parent removes, even when the child
+is killed; that it writes nowhere else rests on leakdesk's code, not on the kernel.
 
 Limits are set with environment variables (documented in docs/hardening.md):
 ``LEAKDESK_TIMEOUT`` (seconds), ``LEAKDESK_MEMORY_MB`` (RLIMIT_DATA),
+``LEAKDESK_OUTPUT_MB`` (largest clean copy, RLIMIT_FSIZE, default 4096),
 ``LEAKDESK_ISOLATION=off`` (parse in-process: for debugging only).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import multiprocessing as mp
 import os
+import shutil
 import signal
+import stat
+import tempfile
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import errors, wire
 from .document import Document
-from .errors import InputError, LeakdeskError, LimitExceeded
+from .errors import InputError, LeakdeskError, LimitExceeded, safe_name
+
+if TYPE_CHECKING:
+    from .formats.base import CleanResult
 
 
 def _env_float(name: str, default: float) -> float:
@@ -53,6 +68,10 @@ class SandboxLimits:
     )
     address_space: int = 8 << 30
     open_files: int = 512
+    #: Largest file a clean child may write (RLIMIT_FSIZE): the clean copy, scratch files.
+    output_bytes: int = field(
+        default_factory=lambda: int(_env_float("LEAKDESK_OUTPUT_MB", 4096)) << 20
+    )
 
 
 def isolation_enabled() -> bool:
@@ -126,6 +145,23 @@ def set_plugins(plugins: str | None) -> None:
     adapters.cache_clear()
 
 
+def _one_line(message: Any, limit: int = 500) -> str:
+    """A child's message fit for one terminal line: no line breaks, no control characters."""
+    return safe_name(" ".join(str(message).split()))[:limit]
+
+
+def _error(kind: str, message: str) -> dict[str, Any]:
+    return {"error": {"type": kind, "message": message}}
+
+
+def _send(conn: Connection, payload: dict[str, Any]) -> None:
+    try:
+        conn.send_bytes(wire.dumps(payload))
+    except MemoryError:
+        conn.send_bytes(b'{"error":{"type":"LimitExceeded","message":"result too large"}}')
+    conn.close()
+
+
 def _read_child(conn: Connection, path: str, options: Any, limits: SandboxLimits,
                 plugins: str | None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -137,22 +173,80 @@ def _read_child(conn: Connection, path: str, options: Any, limits: SandboxLimits
         doc = read_document(Path(path), options)
         payload = {"ok": wire.document_to_wire(doc)}
     except LeakdeskError as exc:
-        payload = {"error": {"type": type(exc).__name__, "message": exc.message}}
+        payload = _error(type(exc).__name__, exc.message)
     except MemoryError:
-        payload = {"error": {"type": "LimitExceeded",
-                             "message": "ran out of memory while parsing (memory limit)"}}
+        payload = _error("LimitExceeded", "ran out of memory while parsing (memory limit)")
     except RecursionError:
-        payload = {"error": {"type": "InputError",
-                             "message": "structure nests too deeply (looping or hostile file)"}}
+        payload = _error("InputError", "structure nests too deeply (looping or hostile file)")
     except Exception as exc:
-        payload = {"error": {"type": "InputError",
-                             "message": f"could not parse: {type(exc).__name__}: "
-                                        f"{' '.join(str(exc).split())[:200]}"}}
+        payload = _error("InputError", f"could not parse: {type(exc).__name__}: "
+                                       f"{' '.join(str(exc).split())[:200]}")
+    _send(conn, payload)
+
+
+def _use_scratch(folder: str) -> None:
+    """Keep every temporary file of this (child) process in ``folder``, subprocesses too."""
+    tempfile.tempdir = folder
+    for name in ("TMPDIR", "TEMP", "TMP"):
+        os.environ[name] = folder
+
+
+def _limit_file_size(max_bytes: int) -> None:
+    """No file this (child) process writes grows past ``max_bytes`` (writes fail with EFBIG;
+    Python ignores SIGXFSZ)."""
+    import resource
+
+    with contextlib.suppress(ValueError, OSError):
+        _soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+        new = max_bytes if hard == resource.RLIM_INFINITY else min(max_bytes, hard)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (new, hard))
+
+
+def _file_too_large(exc: BaseException, out: str, max_bytes: int) -> bool:
+    """Did ``exc`` come from the output size limit (perhaps wrapped by an adapter)?"""
+    seen: set[int] = set()
+    e: BaseException | None = exc
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        if isinstance(e, OSError) and e.errno == errno.EFBIG:
+            return True
+        e = e.__cause__ or e.__context__
     try:
-        conn.send_bytes(wire.dumps(payload))
-    except MemoryError:
-        conn.send_bytes(b'{"error":{"type":"LimitExceeded","message":"result too large"}}')
-    conn.close()
+        return os.stat(out).st_size >= max_bytes
+    except OSError:
+        return False
+
+
+def _clean_child(conn: Connection, adapter_name: str, doc: Document, plan: Any, out: str,
+                 options: Any, limits: SandboxLimits, plugins: str | None,
+                 scratch: str) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    set_plugins(plugins)
+    _use_scratch(scratch)
+    apply_limits(limits.data_bytes, limits.address_space, limits.open_files)
+    _limit_file_size(limits.output_bytes)
+    from .formats import adapter_by_name
+
+    try:
+        result = adapter_by_name(adapter_name).clean(doc, plan, Path(out), options)
+        payload = {"ok": wire.clean_result_to_wire(result)}
+    except Exception as exc:
+        if _file_too_large(exc, out, limits.output_bytes):
+            payload = _error("LimitExceeded",
+                             f"the clean copy grew past the {limits.output_bytes >> 20} MiB "
+                             "output limit (LEAKDESK_OUTPUT_MB)")
+        elif isinstance(exc, LeakdeskError):
+            payload = _error(type(exc).__name__, exc.message)
+        elif isinstance(exc, MemoryError):
+            payload = _error("LimitExceeded",
+                             "ran out of memory while writing the clean copy (memory limit)")
+        elif isinstance(exc, RecursionError):
+            payload = _error("InputError", "structure nests too deeply to rebuild")
+        else:
+            payload = _error("InputError", f"could not write the clean copy: "
+                                           f"{type(exc).__name__}: "
+                                           f"{' '.join(str(exc).split())[:200]}")
+    _send(conn, payload)
 
 
 _ERRORS: dict[str, type[LeakdeskError]] = {
@@ -162,20 +256,23 @@ _ERRORS: dict[str, type[LeakdeskError]] = {
 }
 
 
-def isolated_read(path: Path, options: Any, limits: SandboxLimits | None = None) -> Document:
-    """Read ``path`` with :func:`leakdesk.formats.read_document` in a limited child."""
-    from .formats import PLUGINS_ENV
+def _run_child(target: Callable[..., None], args: tuple[Any, ...], limits: SandboxLimits,
+               path: Path | None, *, worker: str, task: str) -> Any:
+    """Run ``target(conn, *args)`` in a limited child; return the untrusted ``ok`` value.
 
-    limits = limits or SandboxLimits()
+    A child's error, death, silence past the time limit or malformed answer is
+    raised as a one-line :class:`LeakdeskError` about ``path``.
+    """
     ctx = context()
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(
-        target=_read_child,
-        args=(child, os.fspath(path), options, limits, os.environ.get(PLUGINS_ENV)),
-        daemon=True,
-    )
-    proc.start()
-    child.close()
+    proc = ctx.Process(target=target, args=(child, *args), daemon=True)
+    try:
+        proc.start()
+    except BaseException:
+        parent.close()
+        raise
+    finally:
+        child.close()
     deadline = time.monotonic() + limits.timeout
     untrusted_bytes: bytes | None = None
     try:
@@ -183,7 +280,7 @@ def isolated_read(path: Path, options: Any, limits: SandboxLimits | None = None)
             left = deadline - time.monotonic()
             if left <= 0:
                 raise LimitExceeded(
-                    f"parsing ran past the {limits.timeout:g} s time limit (LEAKDESK_TIMEOUT)",
+                    f"{task} ran past the {limits.timeout:g} s time limit (LEAKDESK_TIMEOUT)",
                     path)
             if parent.poll(min(left, 0.5)):
                 try:
@@ -201,30 +298,109 @@ def isolated_read(path: Path, options: Any, limits: SandboxLimits | None = None)
             proc.join(5)
         parent.close()
     if untrusted_bytes is None:
-        raise InputError(_death_reason(proc.exitcode), path)
+        raise InputError(_death_reason(proc.exitcode, worker), path)
     try:
         untrusted = wire.loads(untrusted_bytes)
         if not isinstance(untrusted, dict):
             raise wire.WireError("not an object")
-        if "error" in untrusted:
-            err = untrusted["error"] if isinstance(untrusted["error"], dict) else {}
-            cls = _ERRORS.get(str(err.get("type")), InputError)
-            raise cls(str(err.get("message", "could not parse"))[:500], path)
-        doc = wire.document_from_wire(untrusted.get("ok"))
     except wire.WireError as exc:
-        raise InputError(f"the parser process sent a malformed result: {exc.message}",
-                         path) from None
+        raise _malformed(exc, worker, path) from None
+    if "error" in untrusted:
+        err = untrusted["error"] if isinstance(untrusted["error"], dict) else {}
+        cls = _ERRORS.get(str(err.get("type")), InputError)
+        raise cls(_one_line(err.get("message", f"{task} failed")), path)
+    return untrusted.get("ok")
+
+
+def _malformed(exc: wire.WireError, worker: str, path: Path | None) -> InputError:
+    return InputError(f"the {worker} process sent a malformed result: {exc.message}", path)
+
+
+def isolated_read(path: Path, options: Any, limits: SandboxLimits | None = None) -> Document:
+    """Read ``path`` with :func:`leakdesk.formats.read_document` in a limited child."""
+    from .formats import PLUGINS_ENV
+
+    limits = limits or SandboxLimits()
+    untrusted = _run_child(
+        _read_child, (os.fspath(path), options, limits, os.environ.get(PLUGINS_ENV)),
+        limits, Path(path), worker="parser", task="parsing")
+    try:
+        doc = wire.document_from_wire(untrusted)
+    except wire.WireError as exc:
+        raise _malformed(exc, "parser", Path(path)) from None
     doc.path = Path(path)
     return doc
 
 
-def _death_reason(code: int | None) -> str:
+#: Seconds a clean child may take per page beyond the first (rasterising and
+#: OCR of a scan take a second or two a page); ``LEAKDESK_CLEAN_PAGE_SECONDS``.
+CLEAN_PAGE_SECONDS = 3.0
+
+
+def clean_limits(doc: Document) -> SandboxLimits:
+    """The read limits, with a time limit that grows with the page count.
+
+    Writing the clean copy of a 300-page scan (render, OCR, paint) takes
+    longer than reading it; a fixed limit would refuse honest long documents.
+    The page count is the parent's own, validated Document's.
+    """
+    base = SandboxLimits()
+    pages = len({seg.page for seg in doc.segments if seg.page is not None})
+    per_page = _env_float("LEAKDESK_CLEAN_PAGE_SECONDS", CLEAN_PAGE_SECONDS)
+    return replace(base, timeout=base.timeout + per_page * max(0, pages - 1))
+
+
+def isolated_clean(adapter_name: str, doc: Document, plan: Any, out_tmp_path: Path,
+                   options: Any, limits: SandboxLimits | None = None) -> CleanResult:
+    """Run adapter ``adapter_name``'s ``clean(doc, plan, out_tmp_path, options)`` in a limited
+    child (the adapter re-opens and re-parses the untrusted input).
+
+    ``doc``, ``plan`` and ``options`` go to the child pickled (they are the
+    parent's own data); the child writes the clean copy to ``out_tmp_path``, a
+    private temporary file the parent made (see :func:`leakdesk.fsutil.atomic_output`),
+    and keeps its scratch files in a private folder removed here, whatever
+    happens.  What the child says it did comes back as JSON, checked by
+    :func:`leakdesk.wire.clean_result_from_wire`.  Failures are raised as
+    one-line :class:`LeakdeskError` about ``doc.path``; the caller deletes the
+    output file.
+    """
+    from .formats import PLUGINS_ENV
+
+    limits = limits or clean_limits(doc)
+    source = doc.path
+    out = os.path.abspath(out_tmp_path)
+    scratch = tempfile.mkdtemp(prefix="leakdesk-clean-")
+    try:
+        os.chmod(scratch, stat.S_IRWXU)
+        untrusted = _run_child(
+            _clean_child,
+            (adapter_name, doc, plan, out, options, limits, os.environ.get(PLUGINS_ENV),
+             scratch),
+            limits, source, worker="sanitizer", task="writing the clean copy")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    try:
+        result = wire.clean_result_from_wire(untrusted, Path(out_tmp_path))
+    except wire.WireError as exc:
+        raise _malformed(exc, "sanitizer", source) from None
+    # the child was given one regular file to write; refuse anything else in its place
+    try:
+        st = os.lstat(out)
+    except OSError:
+        raise InputError("the sanitizer process wrote no clean copy", source) from None
+    if not stat.S_ISREG(st.st_mode) or st.st_nlink != 1:
+        raise InputError("the sanitizer process left something other than a plain file "
+                         "as the clean copy", source)
+    return result
+
+
+def _death_reason(code: int | None, worker: str = "parser") -> str:
     if code is not None and code < 0:
         try:
             name = signal.Signals(-code).name
         except ValueError:
             name = str(-code)
         if name == "SIGKILL":
-            return "the parser was killed (memory limit or killed from outside)"
-        return f"the parser crashed ({name})"
-    return "the parser process ended without a result (likely out of memory)"
+            return f"the {worker} was killed (memory limit or killed from outside)"
+        return f"the {worker} crashed ({name})"
+    return f"the {worker} process ended without a result (likely out of memory)"

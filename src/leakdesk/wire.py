@@ -2,19 +2,25 @@
 
 A worker process that parses a hostile file may be compromised, so what it
 sends back is never unpickled: it is JSON, and every value is checked before it
-becomes a :class:`~leakdesk.document.Document` again: types, lengths, offsets
+becomes a :class:`~leakdesk.document.Document` (or, from sanitize's clean step,
+a :class:`~leakdesk.formats.base.CleanResult`) again: types, lengths, offsets
 within the text, known enum values, nesting depth.  Names of data that has not
-been through :func:`document_from_wire` start with ``untrusted_``.
+been through :func:`document_from_wire` or :func:`clean_result_from_wire` start
+with ``untrusted_``.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .document import Action, Document, Finding, Location, Segment, Severity
-from .errors import InputError
+from .errors import InputError, safe_name
+
+if TYPE_CHECKING:
+    from .formats.base import CleanResult
 
 MAX_WIRE_BYTES = 1 << 30
 MAX_DEPTH = 8
@@ -63,6 +69,8 @@ def loads(untrusted_bytes: bytes) -> Any:
         return json.loads(untrusted_bytes.decode("utf-8", "surrogatepass"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise WireError(f"malformed worker result ({exc})") from None
+    except RecursionError:
+        raise WireError("worker result nests too deeply") from None
 
 
 def _str(v: Any, what: str, limit: int | None = MAX_SHORT, none: bool = False) -> Any:
@@ -151,4 +159,61 @@ def document_from_wire(untrusted: Any, depth: int = 0) -> Document:
         container_findings=[finding_from_wire(f, n) for f in raw_findings],
         children=[document_from_wire(c, depth + 1) for c in raw_children],
         meta=_json_safe(meta) if isinstance(meta, dict) else {},
+    )
+
+
+# -- clean results ---------------------------------------------------------------------
+
+MAX_LINES = 10_000
+MAX_LINE = 10_000
+MAX_EXTRA_BYTES = 64 << 10
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,39}")
+
+
+def clean_result_to_wire(result: CleanResult) -> dict[str, Any]:
+    """What a clean child sends back: the output is the file the parent named, not data."""
+    return {
+        "format": result.format,
+        "mode": result.mode,
+        "actions": [str(a) for a in result.actions],
+        "not_done": [str(a) for a in result.not_done],
+        "extra": _json_safe(result.extra),
+    }
+
+
+def _name(v: Any, what: str) -> str:
+    if not isinstance(v, str) or not _NAME.fullmatch(v):
+        raise WireError(f"bad {what} in worker result")
+    return v
+
+
+def _lines(v: Any, what: str) -> list[str]:
+    if not isinstance(v, list) or len(v) > MAX_LINES:
+        raise WireError(f"bad {what} in worker result")
+    # lines a person reads on a terminal: no line breaks or escape sequences
+    return [safe_name(" ".join(_str(x, what, MAX_LINE).split())) for x in v]
+
+
+def clean_result_from_wire(untrusted: Any, output: Path) -> CleanResult:
+    """Rebuild a CleanResult from a clean child's JSON, checking every field.
+
+    ``output`` is the path the parent gave the child, whatever the child says.
+    """
+    from .formats.base import CleanResult
+
+    if not isinstance(untrusted, dict):
+        raise WireError("malformed clean result in worker result")
+    extra = untrusted.get("extra") or {}
+    if not isinstance(extra, dict):
+        raise WireError("bad extra in worker result")
+    extra = _json_safe(extra)
+    if len(dumps(extra)) > MAX_EXTRA_BYTES:
+        raise WireError("extra too large in worker result")
+    return CleanResult(
+        output=Path(output),
+        format=_name(untrusted.get("format"), "format"),
+        mode=_name(untrusted.get("mode"), "mode"),
+        actions=_lines(untrusted.get("actions", []), "actions"),
+        not_done=_lines(untrusted.get("not_done", []), "not_done"),
+        extra=extra,
     )

@@ -266,6 +266,8 @@ def leaky_text_adapter(monkeypatch: pytest.MonkeyPatch) -> None:
     original = TextAdapter.clean
     _leaky_clean.__wrapped__ = original  # type: ignore[attr-defined]
     monkeypatch.setattr(TextAdapter, "clean", _leaky_clean)
+    # the patch lives in this process only: clean() must run here, not in the sandbox
+    monkeypatch.setenv("LEAKDESK_ISOLATION", "off")
 
 
 def test_failed_proof_leaves_no_file(tmp_path: Path, leaky_text_adapter: None) -> None:
