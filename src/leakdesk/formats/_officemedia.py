@@ -22,6 +22,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from PIL.ExifTags import IFD
 
 from ._office import parse_untrusted
+from .image import quiet_c_stderr  # libtiff writes to fd 2 by itself
 
 __all__ = ["ImageTrace", "image_traces", "scrub_image", "sniff_image_format"]
 
@@ -202,7 +203,7 @@ def image_traces(data: bytes, max_pixels: int) -> list[ImageTrace]:
     """Every identifying metadata value of the picture in ``data`` (empty if none or unreadable)."""
     out: list[ImageTrace] = []
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), quiet_c_stderr():
             warnings.simplefilter("ignore")
             im = Image.open(io.BytesIO(data))
             if im.width * im.height > max_pixels:
@@ -275,7 +276,7 @@ def scrub_image(data: bytes, max_pixels: int) -> tuple[bytes, str] | None:
     if fmt not in _SCRUB_FORMATS:
         return None
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), quiet_c_stderr():
             warnings.simplefilter("ignore")
             im: Image.Image = Image.open(io.BytesIO(data))
             if im.width * im.height > max_pixels:
