@@ -58,3 +58,24 @@ def test_corrupt_member_is_a_finding_not_a_crash(tmp_path: Path) -> None:
     assert "Traceback" not in r.err
     assert r.code == 1, r.err
     assert "could not be audited" in r.out and "memo.txt" in r.out
+
+
+def pdf_with_damaged_attachment(path: Path) -> Path:
+    """A PDF whose embedded file is a FlateDecode stream that does not inflate."""
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.attachments["memo.txt"] = pikepdf.AttachedFileSpec(pdf, b"SECRET memo " * 50, mime_type="text/plain")
+    stream = pdf.attachments["memo.txt"].obj.EF.F
+    stream.write(b"\x78\x9c" + bytes(range(200)), filter=pikepdf.Name.FlateDecode)
+    pdf.save(path)
+    return path
+
+
+def test_damaged_pdf_attachment_is_a_finding_not_a_crash(tmp_path: Path) -> None:
+    p = pdf_with_damaged_attachment(tmp_path / "attached.pdf")
+    targets()["read-pdf"](p.read_bytes())
+    r = run_cli("audit", "--format", "json", p)
+    assert "Traceback" not in r.err and r.code == 1, r.err
+    assert "memo.txt" in r.out and "damaged FlateDecode stream" in r.out

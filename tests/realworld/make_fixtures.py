@@ -168,7 +168,73 @@ def jp2_with_metadata() -> bytes:
     return bio.getvalue() + box(b"uuid", uuid_box) + box(b"xml ", xml_box)
 
 
+NOTE_TEXT = "Notes"
+
+
+def pptx_with_short_note() -> bytes:
+    """A one-slide PPTX whose speaker note is the single word "Notes" (python-pptx's
+    features/steps/test_files/prs-notes.pptx): the note is removed, but the residue
+    proof found "notes" inside ``notesMaster1.xml``, ``<p:notesSz>`` and the notes
+    master's "Notes Placeholder" shape name, and refused the clean copy."""
+    from pptx import Presentation
+    from pptx.util import Inches
+
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[5])  # title only
+    slide.shapes.title.text = "Quarterly review of the harbour project"
+    box = slide.shapes.add_textbox(Inches(1), Inches(2), Inches(6), Inches(1))
+    box.text_frame.text = "Budget and planning figures follow on the next pages."
+    slide.notes_slide.notes_text_frame.text = NOTE_TEXT
+    bio = io.BytesIO()
+    prs.save(bio)
+    return bio.getvalue()
+
+
+#: Body lines of pdf_cjk_with_xmp(), in Chinese only (no glyph in DejaVu Sans).
+CJK_LINES = ("季度销售报告：华东地区牛奶产品", "原味牛奶与蒙牛冠益乳的销量比较",
+             "本报告仅供内部参考，请勿外传")
+PDF_XMP_TOOLKIT = "Adobe XMP Core 5.6-c016 91.163616, 2018/10/29-16:58:49"
+PDF_CREATOR_TOOL = "Acrobat PDFMaker 19 Excel"
+
+
+def pdf_cjk_with_xmp() -> bytes:
+    """A PDF whose body is Chinese (Adobe's STSong-Light CID font, not embedded) with
+    an XMP packet naming its toolkit (x:xmptk, padded with spaces as Adobe writes it)
+    and creator tool (pypdf's resources/issue-914-xmp-data.pdf): rebuild typeset the
+    text in DejaVu Sans, which has no Chinese glyphs, so the output's text read back
+    as U+FFFD and the proof refused it; audit did not name the XMP toolkit."""
+    import pikepdf
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    bio = io.BytesIO()
+    c = canvas.Canvas(bio, pagesize=(595.28, 841.89), invariant=1)
+    c.setFont("STSong-Light", 14)
+    y = 780.0
+    for line in CJK_LINES:
+        c.drawString(72, y, line)
+        y -= 24
+    c.showPage()
+    c.save()
+    xmp = (f'<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>'
+           f'<x:xmpmeta xmlns:x="adobe:ns:meta/" x:xmptk="{PDF_XMP_TOOLKIT}        ">'
+           '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+           '<rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/" '
+           f'xmp:CreatorTool="{PDF_CREATOR_TOOL} 版"/></rdf:RDF></x:xmpmeta>'
+           '<?xpacket end="w"?>').encode()
+    with pikepdf.open(io.BytesIO(bio.getvalue())) as pdf:
+        pdf.Root.Metadata = pdf.make_indirect(pikepdf.Stream(
+            pdf, xmp, Type=pikepdf.Name.Metadata, Subtype=pikepdf.Name.XML))
+        out = io.BytesIO()
+        pdf.save(out)
+    return out.getvalue()
+
+
 FIXTURES = {
+    "short-note.pptx": pptx_with_short_note,
+    "cjk-xmp.pdf": pdf_cjk_with_xmp,
     "meta.jp2": jp2_with_metadata,
     "junk-then-xmp.jpg": jpeg_junk_then_xmp,
     "comment.ppm": ppm_with_comment,

@@ -203,3 +203,161 @@ def test_jp2_metadata_named_and_removed(fx: dict[str, Path], tmp_path: Path) -> 
         assert secret.encode() not in data, secret
     with Image.open(out) as im:
         assert im.size == (32, 24)
+
+
+# -- PPTX: a one-word speaker note ("Notes") was "found" by the residue proof inside
+#    notesMaster1.xml, <p:notesSz> and the notes master's shape name ----------------
+
+def _rezip(src: Path, dst: Path, edit: dict[str, tuple[bytes, bytes]]) -> Path:
+    """A copy of the zip at ``src`` with ``old`` replaced by ``new`` in some members."""
+    import zipfile
+
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename in edit:
+                old, new = edit[info.filename]
+                assert old in data, (info.filename, old)
+                data = data.replace(old, new, 1)
+            zout.writestr(info, data)
+    return dst
+
+
+def test_short_speaker_note_is_removed_and_proven(fx: dict[str, Path], tmp_path: Path) -> None:
+    import zipfile
+
+    from tests.conftest import run_cli
+
+    from .make_fixtures import NOTE_TEXT
+
+    src = fx["short-note.pptx"]
+    with zipfile.ZipFile(src) as z:  # the reproduction holds what prs-notes.pptx holds
+        assert f"<a:t>{NOTE_TEXT}</a:t>".encode() in z.read("ppt/notesSlides/notesSlide1.xml")
+        assert b'name="Notes Placeholder' in z.read("ppt/notesMasters/notesMaster1.xml")
+    out = tmp_path / "clean.pptx"
+    r = run_cli("sanitize", "--no-ocr", "--format", "json", src, "-o", out)
+    assert r.code == 0, r.err + r.out
+    report = r.json()
+    assert report["proof"]["passed"] is True
+    bytes_check = next(c for c in report["proof"]["checks"] if c["id"] == "bytes")
+    assert bytes_check["status"] == "passed"
+    assert bytes_check["searched"]["whole_words"] >= 1
+    assert bytes_check["searched"]["xml_streams_without_names"] > 0
+    assert any("renamed 1 master or layout shape" in a for a in report["actions"])
+    with zipfile.ZipFile(out) as z:
+        names = z.namelist()
+        assert not any("notesSlide" in n for n in names)
+        master = z.read("ppt/notesMasters/notesMaster1.xml")
+        everything = b"\n".join(z.read(n) for n in names)
+    assert b"Notes Placeholder" not in master
+    assert f">{NOTE_TEXT}<".encode() not in everything
+    assert b"Quarterly review of the harbour project" in everything  # the slide is kept
+
+
+def test_short_removed_word_left_in_the_output_still_fails(fx: dict[str, Path],
+                                                           tmp_path: Path) -> None:
+    from leakdesk import api
+    from leakdesk.formats.pptx import Adapter as PptxAdapter
+    from leakdesk.sanitize.proof import prove
+
+    from .make_fixtures import NOTE_TEXT
+
+    clean = tmp_path / "clean.pptx"
+    result = api.sanitize(fx["short-note.pptx"], clean)
+    assert result.proof is not None and result.proof.passed
+    assert NOTE_TEXT in result.plan.removed
+    slide = "ppt/slides/slide1.xml"
+    body = b"Budget and planning"
+
+    def proof_of(name: str, old: bytes, new: bytes) -> tuple[str, str]:
+        bad = _rezip(clean, tmp_path / name, {slide: (old, new)})
+        report = prove(result.plan, bad, writer=PptxAdapter())
+        assert not report.passed
+        return report.check("bytes").status, report.check("text").status
+
+    # as text of the slide: both checks find it
+    assert proof_of("text.pptx", body, b"Notes: budget and planning") == ("failed", "failed")
+    # as an attribute value (a shape name): the bytes check finds it
+    status = proof_of("attr.pptx", b'name="Title 1"', b'name="Notes 1"')
+    assert status[0] == "failed"
+    # glued to a longer word in the text: not a whole word in the bytes, but the
+    # text check (whitespace and case ignored) still finds it
+    assert proof_of("glued.pptx", body, b"Notesheet budget and planning") == \
+        ("passed", "failed")
+
+
+# -- PDF: Chinese text rebuilt in a font without Chinese glyphs read back as U+FFFD,
+#    so the proof refused it; the XMP toolkit (x:xmptk) was not reported -----------
+
+def test_cjk_pdf_falls_back_to_raster_and_names_the_xmp_toolkit(fx: dict[str, Path],
+                                                                 tmp_path: Path) -> None:
+    import pikepdf
+
+    from leakdesk.formats.base import ReadOptions
+    from leakdesk.formats.pdf import Adapter as PdfAdapter
+    from tests.conftest import run_cli
+
+    from .make_fixtures import CJK_LINES, PDF_CREATOR_TOOL, PDF_XMP_TOOLKIT
+
+    src = fx["cjk-xmp.pdf"]
+    doc = PdfAdapter().read(src, ReadOptions(ocr=False))
+    assert CJK_LINES[0] in doc.text  # the body really is Chinese text
+    r = run_cli("audit", "--no-ocr", "--format", "json", src)
+    assert r.code == 1, r.err
+    findings = r.json()["documents"][0]["findings"]
+    tk = [f for f in findings if f["detector"] == "pdf-xmp"
+          and f["evidence"].get("property") == "x:xmptk"]
+    assert len(tk) == 1 and tk[0]["evidence"]["value"] == PDF_XMP_TOOLKIT  # padding stripped
+    assert PDF_XMP_TOOLKIT in tk[0]["message"]
+    assert not any(f["detector"] == "whitespace" for f in findings)
+
+    out = tmp_path / "clean.pdf"
+    r = run_cli("sanitize", "--no-ocr", "--format", "json", src, "-o", out)
+    assert r.code == 0, r.err + r.out
+    report = r.json()
+    assert report["proof"]["passed"] is True
+    assert report["mode"] == "raster"
+    assert any(a.startswith("rebuilt as images because the font") and "CJK" in a
+               for a in report["actions"])
+    data = out.read_bytes()
+    for gone in (PDF_XMP_TOOLKIT, "Adobe XMP", "xmptk", PDF_CREATOR_TOOL, "ReportLab"):
+        assert gone.encode() not in data, gone
+    with pikepdf.open(out) as pdf:
+        assert "/Metadata" not in pdf.Root
+        assert len(pdf.pages) == 1
+
+
+def test_rebuild_still_used_when_the_font_has_the_glyphs(tmp_path: Path) -> None:
+    from reportlab.pdfgen import canvas
+
+    from tests.conftest import run_cli
+
+    src = tmp_path / "latin.pdf"
+    c = canvas.Canvas(str(src), invariant=1)
+    c.drawString(72, 720, "Überprüfung der Hafenpläne für Zoë und Jürgen, März 2024.")
+    c.showPage()
+    c.save()
+    out = tmp_path / "clean.pdf"
+    r = run_cli("sanitize", "--no-ocr", "--format", "json", src, "-o", out)
+    assert r.code == 0, r.err + r.out
+    report = r.json()
+    assert report["mode"] == "rebuild"
+    assert not any("rebuilt as images" in a for a in report["actions"])
+
+
+def test_raster_fallback_threshold() -> None:
+    from leakdesk.formats._pdf_rebuild import font_path, lacking_glyphs
+    from leakdesk.formats._pdf_typeset import load_font
+
+    from .make_fixtures import CJK_LINES
+
+    names = load_font(font_path()).names
+    english = "The harbour plan was approved by the board after a long discussion. " * 4
+    # a name in another script: replaced and reported, the copy is still rebuilt
+    assert lacking_glyphs([english + "Signed in 東京."], names) == {}
+    # a Chinese section: too much would be lost, the copy is rasterised
+    lost = lacking_glyphs([english, "\n".join(CJK_LINES)], names)
+    assert lost and all("\u4e00" <= c <= "\u9fff" for c in lost)
+    ideographs = [c for ln in CJK_LINES for c in ln if "\u4e00" <= c <= "\u9fff"]
+    assert sum(lost.values()) == len(ideographs) < sum(map(len, CJK_LINES))  # not ：，
+    assert lacking_glyphs(["\n".join(CJK_LINES)], names)

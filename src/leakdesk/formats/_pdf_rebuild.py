@@ -10,9 +10,14 @@ line breaks of the original say nothing either.
 
 Lines are broken here (greedy, with the font's advance widths) and written by
 the small typesetter in :mod:`._pdf_typeset` in a bundled Unicode font (DejaVu
-Sans), subset-embedded: no Info dictionary, no XMP, no dates.  A character the
-font lacks becomes U+FFFD and is counted in the result; control and format (Cf)
-characters are dropped.
+Sans), subset-embedded: no Info dictionary, no XMP, no dates.  When the font
+lacks the glyphs of much of the text (Chinese, Japanese, Korean, Thai,
+Devanagari... in DejaVu Sans: at least :data:`RASTER_IF_MISSING_SHARE` of its
+letters, digits and marks, or some letter of :data:`RASTER_IF_MISSING_WORDS` of
+its words), :class:`FontLacksGlyphs` is raised and the adapter rasterises the
+document instead: a rebuilt copy would lose that text.  A character the font
+lacks otherwise (a symbol, an emoji, a name in another script) becomes U+FFFD
+and is counted in the result; control and format (Cf) characters are dropped.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import regex
 
 from ..document import Document
 from ..errors import UsageError
@@ -44,6 +51,12 @@ FONT_CANDIDATES: tuple[str, ...] = (
     "/Library/Fonts/DejaVuSans.ttf",
 )
 FONT_ENV = "LEAKDESK_PDF_FONT"
+
+#: Rebuild gives way to raster when the font has no glyph for this share of the
+#: letters, digits and marks of the clean text...
+RASTER_IF_MISSING_SHARE = 0.05
+#: ...or for a letter of this share of its distinct words (4 letters or more).
+RASTER_IF_MISSING_WORDS = 0.2
 
 FONT_SIZE = 11.0
 LEADING = 1.4
@@ -135,6 +148,59 @@ class NoTextToRebuild(UsageError):
     """The PDF has no body text (a scan, a form, an empty page): rebuild cannot apply."""
 
 
+class FontLacksGlyphs(UsageError):
+    """The rebuild font has no glyph for much of the clean text (letters, digits, marks)."""
+
+    def __init__(self, font: str, missing: dict[str, int],
+                 path: Path | str | None = None) -> None:
+        self.font = font
+        #: character -> occurrences in the clean body text
+        self.missing = dict(missing)
+        super().__init__(f"the font {font} has no glyphs for {self.describe()}", path)
+
+    def describe(self) -> str:
+        """How many characters lack a glyph, in which scripts, with a few of them."""
+        total = sum(self.missing.values())
+        scripts = sorted({_script(c) for c in self.missing})
+        sample = "".join(sorted(self.missing, key=lambda c: (-self.missing[c], c))[:8])
+        more = "..." if len(self.missing) > 8 else ""
+        return (f"{total} character(s) of the text ({', '.join(scripts[:4])}"
+                f"{', ...' if len(scripts) > 4 else ''}: '{sample}{more}')")
+
+
+def _script(c: str) -> str:
+    """A rough script name from the Unicode character name ("CJK", "THAI", "HANGUL")."""
+    name = unicodedata.name(c, "")
+    if name.startswith("CJK"):
+        return "CJK"
+    return name.split(" ", 1)[0].title() if name else f"U+{ord(c):04X}"
+
+
+_WORD4 = regex.compile(r"\p{L}{4,}")
+
+
+def lacking_glyphs(texts: list[str], coverage: frozenset[int] | dict[int, str]) -> dict[str, int]:
+    """Letters, digits and marks of ``texts`` the font has no glyph for, with counts,
+    when they are too many for a rebuilt copy (see :data:`RASTER_IF_MISSING_SHARE`
+    and :data:`RASTER_IF_MISSING_WORDS`); else an empty dict."""
+    missing: dict[str, int] = {}
+    letters = 0
+    for text in texts:
+        for c in set(text):
+            if unicodedata.category(c)[0] in "LNM":
+                n = text.count(c)
+                letters += n
+                if ord(c) not in coverage:
+                    missing[c] = missing.get(c, 0) + n
+    if not missing:
+        return {}
+    if sum(missing.values()) >= RASTER_IF_MISSING_SHARE * letters:
+        return missing
+    words = {w for text in texts for w in _WORD4.findall(text)}
+    spoilt = sum(1 for w in words if not missing.keys().isdisjoint(w))
+    return missing if words and spoilt >= RASTER_IF_MISSING_WORDS * len(words) else {}
+
+
 def rebuild(doc: Document, plan: CleanPlan, pages: list[PageText], out: Path,
             options: ReadOptions) -> CleanResult:
     """Write the rebuilt PDF to ``out`` (see the module docstring)."""
@@ -155,6 +221,9 @@ def rebuild(doc: Document, plan: CleanPlan, pages: list[PageText], out: Path,
 
     fpath = font_path()
     font = load_font(fpath)
+    lacking = lacking_glyphs([t for _n, t in body], font.names)
+    if lacking:
+        raise FontLacksGlyphs(font.family, lacking, doc.path)
     chars = _Chars(frozenset(font.names))
     width = size[0] - 2 * MARGIN
     bottom = size[1] - MARGIN
@@ -213,7 +282,7 @@ def rebuild(doc: Document, plan: CleanPlan, pages: list[PageText], out: Path,
         total = sum(chars.missing.values())
         sample = "".join(sorted(chars.missing)[:10])
         not_done.append(f"{total} character(s) the font lacks ({sample!r}...) were replaced by "
-                        f"{chars.replacement!r}")
+                        f"{chars.replacement!r} (--mode raster keeps them as the page shows them)")
     if chars.dropped:
         actions.append(f"dropped {chars.dropped} control or format character(s)")
     return CleanResult(output=out, format="pdf", mode="rebuild", actions=actions,

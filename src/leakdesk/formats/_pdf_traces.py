@@ -202,8 +202,10 @@ _NS = {
     "adobe:ns:meta/": "x",
 }
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_SKIP_KEYS = {"dc:format", "pdf:Trapped", "pdfaid:part", "pdfaid:conformance", "x:xmptk",
+_SKIP_KEYS = {"dc:format", "pdf:Trapped", "pdfaid:part", "pdfaid:conformance",
               "xmlns", "rdf:about", "rdf:parseType", "xml:lang"}
+#: The toolkit that wrote the packet (``x:xmptk``, ``x:xaptk`` before XMP 2004).
+_TOOLKIT_KEYS = ("x:xmptk", "x:xaptk")
 _GROUPED = {"xmpMM:History", "xmpMM:Ingredients", "xmpMM:Pantry", "xmpMM:DerivedFrom",
             "xmpMM:Manifest"}
 
@@ -256,7 +258,8 @@ def parse_xmp(data: bytes) -> list[tuple[str, str]]:
             q = _qname(attr)
             if q.startswith("rdf:") or q in _SKIP_KEYS or q.startswith("xml:"):
                 continue
-            values.append((q, val))
+            if val.strip():  # Adobe pads x:xmptk with spaces
+                values.append((q, val.strip()))
         if len(el) == 0 and el.text and el.text.strip() and props:
             values.append((_qname(props[-1].tag), el.text.strip()))
         if not values:
@@ -288,6 +291,10 @@ def _xmp_message(key: str, value: str, where: str) -> tuple[Severity, str]:
     if key == "xmp:CreatorTool":
         return MEDIUM, (f"The XMP metadata of {where} names the creator tool: '{v}'. The program "
                         "and version that made a file narrow down the computer a copy came from.")
+    if key in _TOOLKIT_KEYS:
+        return MEDIUM, (f"The XMP metadata of {where} names the XMP toolkit that wrote it "
+                        f"({key}): '{v}'. The toolkit's version and build date narrow down "
+                        "the program and version that made the file.")
     if key in ("xmpMM:DocumentID", "xmpMM:InstanceID", "xmpMM:OriginalDocumentID",
                "stRef:documentID", "stRef:instanceID", "xmpMM:DerivedFrom"):
         return HIGH, (f"The XMP metadata of {where} holds a unique identifier ({key}): '{v}'. "
@@ -1055,6 +1062,10 @@ def scan_structure(pdf: pikepdf.Pdf, deadline: Deadline, *, light: bool = False)
     return _Scanner(pdf, deadline, light=light).run()
 
 
+class DamagedStream(ValueError):
+    """A compressed stream that does not decompress (damaged or hostile)."""
+
+
 def read_stream_bounded(stream: pikepdf.Stream, limit: int) -> bytes:
     """A stream's decoded bytes, never more than ``limit`` (raises ValueError past it).
 
@@ -1074,7 +1085,10 @@ def read_stream_bounded(stream: pikepdf.Stream, limit: int) -> bytes:
         out = io.BytesIO()
         buf = raw
         while buf:
-            chunk = d.decompress(buf, 1 << 20)
+            try:
+                chunk = d.decompress(buf, 1 << 20)
+            except zlib.error as exc:  # a damaged stream is corrupt input, not a bug
+                raise DamagedStream(f"damaged FlateDecode stream ({exc})") from None
             out.write(chunk)
             if out.tell() > limit:
                 raise ValueError("too large")

@@ -17,6 +17,10 @@ Cleaning (sanitize) has two modes:
 * ``raster`` (:mod:`._pdf_raster`): every page rendered to pixels with removed
   and hidden text painted over first, written as an image-only PDF.
 
+Rebuild falls back to raster, and says so in the result, when the body has no
+text (a scan) or when the rebuild font has no glyph for letters of the text
+(Chinese, Japanese, Korean... in DejaVu Sans): a rebuilt copy would lose them.
+
 For the residue proof the adapter gives the output's every stream decompressed
 (pikepdf) and its text as pdfminer.six sees it: a third, independent reader.
 """
@@ -42,7 +46,7 @@ from ._pdf_common import (
     time_limit,
 )
 from ._pdf_text import PAIR_TAIL, HiddenRun, PageText, analyse_page
-from ._pdf_traces import Attachment, Trace, clip, read_stream_bounded, scan_structure
+from ._pdf_traces import Attachment, DamagedStream, Trace, clip, read_stream_bounded, scan_structure
 from .base import CleanResult, FormatAdapter, ReadOptions
 
 if TYPE_CHECKING:
@@ -164,6 +168,8 @@ class Adapter(FormatAdapter):
                 else:
                     try:
                         data = read_stream_bounded(att.stream, budget)
+                    except DamagedStream as exc:
+                        data, problem = b"", f"unreadable ({exc})"
                     except ValueError:
                         data, problem = b"", "larger than the uncompressed-size limit"
                     except (pikepdf.PdfError, RuntimeError) as exc:
@@ -208,7 +214,7 @@ class Adapter(FormatAdapter):
                 return raster(doc, plan, pages, Path(out), options, deadline)
             if plan.mode in ("rebuild", "", "default"):
                 from ._pdf_raster import raster
-                from ._pdf_rebuild import NoTextToRebuild, rebuild
+                from ._pdf_rebuild import FONT_ENV, FontLacksGlyphs, NoTextToRebuild, rebuild
 
                 pages = self.layout(doc, options, deadline)
                 try:
@@ -219,6 +225,18 @@ class Adapter(FormatAdapter):
                     result = raster(doc, plan, pages, Path(out), options, deadline)
                     result.actions.insert(0, "no body text to rebuild from: pages rasterised "
                                              "instead (raster mode)")
+                    return result
+                except FontLacksGlyphs as exc:
+                    # Chinese text in a Latin font: a rebuilt copy would show boxes and
+                    # lose that text, so the pages are kept as pictures instead
+                    result = raster(doc, plan, pages, Path(out), options, deadline)
+                    result.actions.insert(0, f"rebuilt as images because the font {exc.font} "
+                                             f"has no glyphs for {exc.describe()}: pages "
+                                             "rasterised instead (raster mode)")
+                    result.not_done.append(f"set {FONT_ENV} to a TrueType font with these "
+                                           "characters to get a rebuilt, reflowed text PDF")
+                    result.extra["fallback"] = "raster: font lacks glyphs"
+                    result.extra["missing_glyphs"] = sum(exc.missing.values())
                     return result
         raise UsageError(f"unknown PDF sanitize mode {plan.mode!r}: use rebuild or raster")
 

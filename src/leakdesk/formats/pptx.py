@@ -12,7 +12,8 @@ speaker notes, comments and their authors, revision and creation ids, tags,
 custom XML, thumbnail, printer settings, embedded objects and macros, empties
 the core and app properties, re-encodes pictures and writes a fresh zip.
 Slide masters and layouts are kept as they are (their placeholder text is not
-audited); charts keep their cached values.
+audited; a shape name that holds removed text is renamed); charts keep their
+cached values.
 """
 
 from __future__ import annotations
@@ -42,6 +43,11 @@ _MAIN_TYPES = {
 }
 _DROP_KINDS = {"comments", "commentAuthors", "authors", "notesSlide", "revisionInfo", "tags",
                "vbaProject"}
+#: Content types of the kept masters and layouts (their shape names are checked).
+_MASTER_TYPES = tuple(
+    f"application/vnd.openxmlformats-officedocument.presentationml.{kind}+xml"
+    for kind in ("slideMaster", "slideLayout", "notesMaster", "handoutMaster")
+)
 
 
 def _local(el: Any) -> str:
@@ -307,6 +313,22 @@ def _clean(ex: _Extract, plan: CleanPlan, out: Path, options: ReadOptions) -> Cl
                     el.set("name", f"Shape {el.get('id') or ''}".strip())
     if ids:
         rw.note(f"removed {ids} slide creation id(s) and picture description(s)")
+    # A kept master's shape name can hold a removed string ("Notes Placeholder 4" in the
+    # notes master, once the note "Notes" is removed): renamed like a slide's.
+    renamed = 0
+    for part in pkg.parts:
+        if part in rw.drop or pkg.content_type(part) not in _MASTER_TYPES:
+            continue
+        names = [el for el in pkg.xml(part).iter()
+                 if isinstance(el.tag, str) and O.local_name(el.tag) == "cNvPr"
+                 and O.holds_removed(el.get("name"), rw.needles)]
+        if names:
+            rw.tree(part)  # the tree pkg.xml() returned is the one written
+            for el in names:
+                el.set("name", f"Shape {el.get('id') or ''}".strip())
+            renamed += len(names)
+    if renamed:
+        rw.note(f"renamed {renamed} master or layout shape(s) whose name held removed text")
     main_ct = pkg.content_type(ex.main)
     if main_ct in _MAIN_TYPES:
         rw.content_type_changes[ex.main] = _MAIN_TYPES[main_ct]

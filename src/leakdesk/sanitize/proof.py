@@ -13,7 +13,15 @@ if none fails.
     ignoring ASCII case, as UTF-8, UTF-16 LE and BE, Latin-1 and cp1252, as a
     PDF literal string (with ``\\(`` ``\\)`` ``\\\\`` and octal escapes, in PDFDoc
     and UTF-16BE), as a PDF hex string (both byte orders of hex digits' case),
-    and XML-escaped (``&amp;``, ``&#1072;``).
+    and XML-escaped (``&amp;``, ``&#1072;``).  A short single word (letters and
+    digits only, at most 8 of them) is searched as a whole word: an occurrence
+    next to an ASCII letter or digit (``Notes`` in ``notesSlide``, in
+    ``notesMaster1.xml``) does not count; and in a stream that is well-formed
+    XML without a DOCTYPE, it is searched in the content only (text, attribute
+    values, comments, processing instructions), not in element and attribute
+    names (``<text:p>``, ``<style:style>`` hold no removed text).  The kept
+    text then allows as many occurrences as it holds whole words.  The ``text``
+    check still finds such a word glued to another.
 ``text``
     Every removed string is searched in the output's text as two readers see
     it (the adapter's independent extractor and its own reader), after NFKC,
@@ -56,6 +64,7 @@ that only the redaction log (``--report``) maps back to its text.
 from __future__ import annotations
 
 import html
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
@@ -64,6 +73,7 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 import regex
+from lxml import etree
 
 from ..document import Document
 from ..errors import InputError, LeakdeskError, ProofFailed
@@ -74,6 +84,9 @@ from .plan import CleanPlan
 MIN_TEXT_CHARS = 4
 MIN_BYTES_CHARS = 4
 MIN_BYTES_DIGITS_ONLY = 8
+#: A removed single word (letters and digits only) this short or shorter is searched in
+#: the bytes as a whole word, and in XML streams outside element and attribute names.
+SHORT_WORD_CHARS = 8
 #: A text view must give back at least this share of the kept words to count.
 MIN_VIEW_COVERAGE = 0.5
 
@@ -90,6 +103,7 @@ PASSED, FAILED, SKIPPED, WARNING = "passed", "failed", "skipped", "warning"
 _HYPHEN_BREAK_RE = regex.compile(r"(?<=\p{L})[-\u00ad\u2010]\s*[\r\n]+\s*(?=\p{L})")
 _LETTER_RE = regex.compile(r"\p{L}")
 _WORD4_RE = regex.compile(r"\p{L}{4,}")
+_SHORT_WORD_RE = regex.compile(r"[\p{L}\p{N}]+")
 
 
 @runtime_checkable
@@ -171,6 +185,99 @@ def byte_patterns(s: str) -> list[tuple[str, bytes]]:
             seen.add(low)
             out.append((label, low))
     return out
+
+
+# -- whole-word search of short words ---------------------------------------------------
+
+#: Hex digits (lower case) of an ASCII letter or digit: 0-9, A-Z, a-z.
+_HEX_ALNUM = rb"(?:3[0-9]|4[1-9a-f]|5[0-9a]|6[1-9a-f]|7[0-9a])"
+
+
+def is_short_word(s: str) -> bool:
+    """A single word of letters and digits, short enough to occur inside markup names."""
+    core = s.strip()
+    return len(core) <= SHORT_WORD_CHARS and bool(_SHORT_WORD_RE.fullmatch(core))
+
+
+def word_pattern(label: str, pat: bytes) -> re.Pattern[bytes]:
+    """``pat`` (a byte form from :func:`byte_patterns`) not next to a letter or digit.
+
+    The neighbour is read in the form's own encoding: one byte, a UTF-16 code unit,
+    a PDF octal-escaped UTF-16 unit or a pair (quad) of hex digits.  Only ASCII
+    letters and digits are taken for word characters, so a non-ASCII neighbour
+    never hides a match (the search errs on the side of finding).
+    """
+    if label == "utf-16-le":
+        before, after = rb"(?<![a-z0-9]\x00)", rb"(?![a-z0-9]\x00)"
+    elif label == "utf-16-be":
+        before, after = rb"(?<!\x00[a-z0-9])", rb"(?!\x00[a-z0-9])"
+    elif label == "pdf-literal (utf-16-be)":
+        before, after = rb"(?<!\\000[a-z0-9])", rb"(?!\\000[a-z0-9])"
+    elif label == "pdf-hex (utf-16-be)":
+        before = rb"(?<!00" + _HEX_ALNUM + rb")"
+        after = rb"(?!00" + _HEX_ALNUM + rb")"
+    elif label.startswith("pdf-hex"):
+        before, after = rb"(?<!" + _HEX_ALNUM + rb")", rb"(?!" + _HEX_ALNUM + rb")"
+    else:
+        before, after = rb"(?<![a-z0-9])", rb"(?![a-z0-9])"
+    return re.compile(before + re.escape(pat) + after)
+
+
+def _text_word_count(word: str, text: str) -> int:
+    """Whole-word occurrences of ``word`` in ``text`` (both lower-cased)."""
+    rx = regex.compile(r"(?<![\p{L}\p{N}])" + regex.escape(word) + r"(?![\p{L}\p{N}])")
+    return len(rx.findall(text))
+
+
+def xml_content(data: bytes, low: bytes) -> bytes | None:
+    """The content of a well-formed XML stream without its markup names, or None.
+
+    Text, tails, attribute values, newly declared namespace URIs, comments and
+    processing instructions, one per line, UTF-8.  None when the stream is not
+    well-formed XML, is too deep or large for a plain parser, or has a DOCTYPE
+    (entity declarations are content the parser would not show): such a stream
+    is searched as raw bytes.
+    """
+    head = data[:256].lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n\x00")
+    if not head.startswith(b"<") or b"<!doctype" in low or b"<\x00!\x00d\x00o\x00c" in low:
+        return None
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                             huge_tree=False, remove_comments=False, remove_pis=False)
+    try:
+        root = etree.fromstring(data, parser)
+    except (etree.XMLSyntaxError, ValueError):
+        return None
+    if root is None:
+        return None
+    out: list[str] = []
+
+    def node_text(node: Any) -> None:
+        if isinstance(node, etree._ProcessingInstruction):
+            out.append(str(node.target))
+        if node.text:
+            out.append(node.text)
+
+    for node in reversed(list(root.itersiblings(preceding=True))):
+        node_text(node)
+        if node.tail:
+            out.append(node.tail)
+    for node in root.iter():
+        if isinstance(node.tag, str):
+            parent = node.getparent()
+            inherited = parent.nsmap if parent is not None else {}
+            for prefix, uri in node.nsmap.items():
+                if inherited.get(prefix) != uri:
+                    out.append(uri)
+            out.extend(str(v) for v in node.attrib.values())
+            if node.text:
+                out.append(node.text)
+        else:
+            node_text(node)
+        if node is not root and node.tail:
+            out.append(node.tail)
+    for node in root.itersiblings():
+        node_text(node)
+    return "\n".join(out).encode("utf-8", "surrogatepass")
 
 
 # -- report ------------------------------------------------------------------------------
@@ -343,7 +450,15 @@ def prove(
     # bytes
     bc = ProofCheck("bytes", "No removed string in any byte of any decompressed stream")
     patterns = {i: byte_patterns(removed[i]) for i in byte_ids}
-    allowed_b = {i: clean_lower.count(removed[i].lower()) for i in byte_ids}
+    # short single words: whole words only, and not in XML markup names
+    words = {i: [(enc, word_pattern(enc, pat)) for enc, pat in patterns[i]]
+             for i in byte_ids if is_short_word(removed[i])}
+    allowed_b = {
+        i: (_text_word_count(removed[i].strip().lower(), clean_lower) if i in words
+            else clean_lower.count(removed[i].lower()))
+        for i in byte_ids
+    }
+    xml_streams = 0
     found_b: Counter[int] = Counter()
     where: dict[int, list[dict[str, Any]]] = {}
     stream_info: list[dict[str, Any]] = []
@@ -354,10 +469,21 @@ def prove(
             if len(stream_info) < 50:
                 stream_info.append({"label": label, "bytes": len(data)})
             low = data.lower()
+            content: bytes | None = None
+            if words:
+                content = xml_content(data, low)
+                if content is not None:
+                    content = content.lower()
+                    xml_streams += 1
             for i, pats in patterns.items():
                 best = 0
-                for enc, pat in pats:
-                    c = low.count(pat)
+                for k, (enc, pat) in enumerate(pats):
+                    if i in words:
+                        hay = low if content is None else content
+                        # the plain search first: the pattern is rarely there at all
+                        c = len(words[i][k][1].findall(hay)) if pat in hay else 0
+                    else:
+                        c = low.count(pat)
                     if c:
                         where.setdefault(i, []).append({"stream": label, "encoding": enc, "count": c})
                         best = max(best, c)
@@ -365,7 +491,7 @@ def prove(
                 # raw file repeats every uncompressed stream: count the busiest stream.
                 # Any other string may not occur at all, so every occurrence counts.
                 found_b[i] = max(found_b[i], best) if allowed_b[i] else found_b[i] + best
-            del low
+            del low, content
     except (LeakdeskError, OSError, ValueError, RuntimeError) as exc:
         bc.fail(reason="streams unreadable")
         bc.detail = f"could not read the output's streams ({type(exc).__name__})"
@@ -381,6 +507,8 @@ def prove(
         "bytes": total_bytes,
         "encodings": list(ENCODINGS),
         "case": "ASCII case ignored; identical byte forms searched once",
+        "whole_words": len(words),
+        "xml_streams_without_names": xml_streams,
     }
     if bc.status == PASSED:
         bc.detail = (f"{len(byte_ids)} string(s) searched in {total_bytes:,} bytes: none found"
