@@ -10,6 +10,7 @@ from rich.text import Text
 
 from ..api import AuditResult
 from ..document import Finding, Severity
+from ..errors import safe_name
 from ..textutil import make_visible
 
 _STYLE = {Severity.HIGH: "bold red", Severity.MEDIUM: "yellow", Severity.LOW: "cyan"}
@@ -31,7 +32,7 @@ def where(result: AuditResult, f: Finding) -> str:
 def render_audit(console: Console, results: Iterable[AuditResult]) -> None:
     for top in results:
         for r in top.walk():
-            name = r.name or str(r.document.path)
+            name = safe_name(r.name or str(r.document.path))  # a name may hold escapes
             n = len(r.findings)
             console.print(
                 Text.assemble(

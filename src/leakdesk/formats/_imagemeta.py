@@ -456,6 +456,14 @@ def read_xmp(raw: bytes, report: MetaReport, where: str = "XMP") -> None:
     if start < 0:
         return
     data = raw[start:].rstrip(b"\x00 \r\n\t")
+    if b"<!ENTITY" in data or b"<!DOCTYPE" in data:
+        # XMP never needs a DTD: entities are how billion laughs and XXE start
+        report.extras.append(Extra(
+            "xmp-entities", Severity.MEDIUM,
+            f"{where} packet declares XML entities or a DTD (a common attack: billion "
+            "laughs, external entities); it was not parsed, and sanitize drops it",
+            {"block": where}))
+        return
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                              huge_tree=False, recover=True, remove_pis=True)
     try:

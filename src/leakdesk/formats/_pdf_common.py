@@ -22,6 +22,7 @@ import re
 import signal
 import threading
 import time
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +33,7 @@ import pikepdf
 import pypdfium2 as pdfium
 
 from ..errors import EncryptedInput, InputError, LimitExceeded
-from .base import ReadOptions
+from .base import Limits, ReadOptions
 
 #: Repair warnings from qpdf that mean data was lost, not merely re-indexed.
 _DATA_LOSS = (
@@ -205,6 +206,7 @@ def open_pdf(path: Path, options: ReadOptions, deadline: Deadline) -> OpenedPdf:
             raise LimitExceeded(f"{pages:,} pages, over the {limit:,}-page limit", path)
         if pages == 0:
             raise InputError("the PDF has no pages", path)
+        check_stream_bombs(pike, options.limits, path, deadline)
         source: Path = path
         if warnings:
             check_complete(pike, warnings, path, deadline)
@@ -232,6 +234,64 @@ def open_pdf(path: Path, options: ReadOptions, deadline: Deadline) -> OpenedPdf:
             tmp_cm.__exit__(None, None, None)
         raise
     return OpenedPdf(path, pike, doc, pages, warnings, deadline, tmp_cm)
+
+
+#: Streams that inflate to less than this are never refused for their ratio.
+BOMB_FLOOR = 16 << 20
+
+
+def check_stream_bombs(pdf: pikepdf.Pdf, limits: Limits, label: Path,
+                       deadline: Deadline) -> None:
+    """Refuse a FlateDecode stream that inflates past the compression-ratio or size
+    limit (a decompression bomb) before qpdf or PDFium decode it whole.
+
+    Inflates in bounded chunks and keeps nothing.  Images are left to the pixel
+    limit (their declared size bounds their decoded size); streams with other or
+    chained filters are not measured here.
+    """
+    for obj in pdf.objects:
+        if not isinstance(obj, pikepdf.Stream):
+            continue
+        deadline.check()
+        try:
+            if obj.get("/Subtype") == pikepdf.Name.Image:
+                continue
+            filt = obj.get("/Filter")
+            if isinstance(filt, pikepdf.Array):
+                filt = filt[0] if len(filt) == 1 else None
+            if filt != pikepdf.Name.FlateDecode:
+                continue
+            raw = bytes(obj.read_raw_bytes())
+        except (pikepdf.PdfError, RuntimeError, ValueError, TypeError):
+            continue  # a damaged stream: the readers report it
+        size, ratio = _inflated(raw, limits)
+        if size:
+            raise LimitExceeded(
+                f"a stream inflates {ratio:,.0f}:1 to over {size:,} bytes (limit "
+                f"{limits.max_compression_ratio:,.0f}:1): a likely decompression bomb", label)
+
+
+def _inflated(raw: bytes, limits: Limits) -> tuple[int, float]:
+    """``(bytes inflated, ratio)`` once ``raw`` is seen to inflate past the ratio (beyond
+    :data:`BOMB_FLOOR`) or the size limit, else ``(0, 0.0)``."""
+    d = zlib.decompressobj()
+    total, pos, step = 0, 0, 1 << 16
+    data = b""
+    while True:
+        if not data:
+            if pos >= len(raw) or d.eof:
+                return 0, 0.0
+            data = raw[pos:pos + step]
+            pos += len(data)
+        try:
+            total += len(d.decompress(data, 1 << 20))
+        except zlib.error:
+            return 0, 0.0  # not a valid deflate stream: the readers report it
+        data = d.unconsumed_tail
+        ratio = total / max(pos - len(data), 1)
+        if total > limits.max_uncompressed_bytes or (
+                total > BOMB_FLOOR and ratio > limits.max_compression_ratio):
+            return total, ratio
 
 
 def matrix_scale(a: float, b: float, c: float, d: float) -> float:

@@ -6,8 +6,9 @@ names and ids.  Members are copied, within limits, to private temporary files
 with neutral names (so a member called ``../../etc/passwd`` is never written
 anywhere near its name) and read from there.  Limits: member count, total
 uncompressed bytes (counted while reading, never trusted from headers), the
-compression ratio of each member, and nesting depth.  A member that cannot be
-read becomes a low-severity finding; the archive goes on.
+compression ratio of each member, nesting depth, and zip headers whose sizes
+contradict each other (a deflated member "larger" compressed than inflated).  A
+member that cannot be read becomes a low-severity finding; the archive goes on.
 
 Sanitize refuses archives: clean the members one by one.
 """
@@ -89,6 +90,13 @@ class Adapter(FormatAdapter):
                     continue
                 if info.flag_bits & 0x1:
                     raise EncryptedInput("encrypted zip archive; leakdesk cannot open it", path)
+                if (info.compress_type == zipfile.ZIP_DEFLATED
+                        and info.compress_size > info.file_size + info.file_size // 100 + 1024):
+                    # deflate never grows data by more than a few bytes per block
+                    raise LimitExceeded(
+                        f"a member's header declares {info.file_size:,} bytes but it holds "
+                        f"{info.compress_size:,} compressed bytes: the header lies about its "
+                        "size (a zip-bomb trick)", path)
                 members.append(
                     _Member(info.filename, info.file_size, info.compress_size,
                             lambda i=info: zf.open(i))
