@@ -63,8 +63,18 @@ def private_tempdir(prefix: str = "leakdesk-") -> Iterator[Path]:
 
 
 def check_input_file(path: Path) -> Path:
-    """Raise a one-line :class:`InputError` unless ``path`` is a readable regular file."""
+    """Raise a one-line :class:`InputError` unless ``path`` is a readable regular file.
+
+    A name holding control characters is refused too: a newline or a terminal
+    escape in a file name can forge lines in reports, logs and terminals.
+    """
     path = Path(path)
+    if any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in str(path)):
+        raise InputError(
+            "the file name holds control characters (a newline or a terminal escape can forge "
+            "lines in reports and logs); rename the file",
+            path,
+        )
     try:
         st = path.stat()
     except FileNotFoundError:

@@ -164,8 +164,12 @@ def test_empty_and_broken_messages(tmp_path):
     p = tmp_path / "broken.eml"
     p.write_bytes(b"From: a@b.example\nTo: c@d.example\nContent-Type: multipart/mixed; "
                   b"boundary=zz\n\n--zz\nContent-Type: text/plain\n\nhalf a message")
-    doc = read_document(p)
-    assert "half a message" in doc.text
+    with pytest.raises(InputError) as cut:  # a message cut short is refused, not half-read
+        read_document(p)
+    assert "truncated" in cut.value.one_line() and "\n" not in cut.value.one_line()
+    whole = tmp_path / "whole.eml"
+    whole.write_bytes(p.read_bytes() + b"\n--zz--\n")
+    assert "half a message" in read_document(whole).text
     msg = tmp_path / "x.msg"
     msg.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 200
                     + "__substg1.0_0037001F".encode("utf-16-le"))

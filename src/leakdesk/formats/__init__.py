@@ -112,6 +112,57 @@ def describe_magic(head: bytes) -> str:
     return "binary data" if b"\x00" in head[:4096] else "unknown data"
 
 
+#: What a file's extension promises, as the adapters that may read it.  A file
+#: whose content another adapter claims (a PDF named .docx, a PNG named .pdf,
+#: ten bytes of text named .svg) lies about itself: it is refused, with the
+#: content's real type, rather than read as something its name hides.  Within
+#: one adapter the name may differ (a PNG named .jpg is still a picture), an
+#: unknown or missing extension promises nothing, and a text file may hold a
+#: saved e-mail.
+EXTENSION_FORMATS: dict[str, frozenset[str]] = {
+    ext: frozenset(names)
+    for exts, names in (
+        (("pdf",), ("pdf",)),
+        (("docx", "docm", "dotx", "dotm"), ("docx",)),
+        (("xlsx", "xlsm", "xltx", "xltm"), ("xlsx",)),
+        (("pptx", "pptm", "potx", "potm", "ppsx", "ppsm"), ("pptx",)),
+        (("odt", "ods", "odp", "odg", "ott", "ots", "otp"), ("odf",)),
+        (("jpg", "jpeg", "jpe", "jfif", "png", "tif", "tiff", "webp", "gif", "bmp", "heic",
+          "heif", "avif", "jp2", "j2k", "jpf", "jpx", "ppm", "pgm", "pbm", "pnm", "mpo"),
+         ("image",)),
+        (("svg",), ("svg",)),
+        (("eml", "mbox", "msg"), ("email",)),
+        (("zip", "tar"), ("archive",)),
+        (("txt", "text", "md", "csv", "log"), ("text", "email")),
+    )
+    for ext in exts
+}
+
+
+def check_extension(path: Path, adapter: FormatAdapter) -> None:
+    """Refuse a file whose extension promises another format than its content."""
+    expected = EXTENSION_FORMATS.get(path.suffix.lower().lstrip("."))
+    if expected is None or adapter.name in expected or adapter.name not in ADAPTER_MODULES:
+        return
+    ext = path.suffix.lower().lstrip(".")
+    if adapter.name == "archive" and expected & {"docx", "xlsx", "pptx", "odf"}:
+        raise InputError(
+            f"not a readable .{ext} file: a zip without its Office parts (damaged, truncated, "
+            "or another kind of zip)", path)
+    raise InputError(
+        f"the name says .{path.suffix.lower().lstrip('.')} but the content is "
+        f"{_CONTENT_LABELS.get(adapter.name, adapter.name)}: a file whose extension lies is "
+        "refused; rename it to match its content if you trust it",
+        path,
+    )
+
+
+_CONTENT_LABELS = {"text": "plain text", "image": "a picture", "archive": "an archive",
+                   "email": "an e-mail", "odf": "an OpenDocument file", "svg": "an SVG drawing",
+                   "pdf": "a PDF", "docx": "a Word document", "xlsx": "an Excel workbook",
+                   "pptx": "a PowerPoint presentation"}
+
+
 def read_document(path: Path | str, options: ReadOptions | None = None) -> Document:
     """Check, sniff and read one file into a Document."""
     options = options or ReadOptions()
@@ -122,9 +173,13 @@ def read_document(path: Path | str, options: ReadOptions | None = None) -> Docum
             f"file is {size:,} bytes, over the {options.limits.max_file_bytes:,}-byte limit", path
         )
     adapter = detect(path)
+    if size:  # an empty file is refused as empty, whatever its name says
+        check_extension(path, adapter)
     try:
         doc = adapter.read(path, options)
-    except InputError:
+    except InputError as exc:
+        if exc.path is None:  # a helper deep in a reader does not know the file
+            exc.path = path
         raise
     except MemoryError:
         raise LimitExceeded("ran out of memory while parsing", path) from None

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..document import Severity
+from ..errors import InputError
 
 #: Longest value kept as text (longer values are cut, with a note).
 MAX_VALUE_CHARS = 4000
@@ -458,12 +459,9 @@ def read_xmp(raw: bytes, report: MetaReport, where: str = "XMP") -> None:
     data = raw[start:].rstrip(b"\x00 \r\n\t")
     if b"<!ENTITY" in data or b"<!DOCTYPE" in data:
         # XMP never needs a DTD: entities are how billion laughs and XXE start
-        report.extras.append(Extra(
-            "xmp-entities", Severity.MEDIUM,
-            f"{where} packet declares XML entities or a DTD (a common attack: billion "
-            "laughs, external entities); it was not parsed, and sanitize drops it",
-            {"block": where}))
-        return
+        raise InputError(
+            f"the picture's {where} packet declares XML entities or a DTD (a billion-laughs "
+            "or external-entity attack): refused as hostile")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                              huge_tree=False, recover=True, remove_pis=True)
     try:

@@ -26,6 +26,7 @@ import pikepdf
 from lxml import etree
 
 from ..document import Severity
+from ..errors import InputError
 from ._pdf_common import Deadline
 
 Box = tuple[float, float, float, float]
@@ -226,7 +227,8 @@ def parse_xmp(data: bytes) -> list[tuple[str, str]]:
     XML entities are never expanded and no DTD or network resource is loaded.
     """
     if b"<!ENTITY" in data or b"<!DOCTYPE" in data:
-        return [("xmp:unparsed", "XMP packet declares XML entities (not parsed, for safety)")]
+        raise InputError("an XMP packet declares XML entities or a DTD (a billion-laughs or "
+                         "external-entity attack): refused as hostile")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                              huge_tree=False, recover=True, remove_pis=True)
     try:

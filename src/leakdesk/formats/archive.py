@@ -9,6 +9,10 @@ uncompressed bytes (counted while reading, never trusted from headers), the
 compression ratio of each member, nesting depth, and zip headers whose sizes
 contradict each other (a deflated member "larger" compressed than inflated).  A
 member that cannot be read becomes a low-severity finding; the archive goes on.
+An archive that tries to write outside its folder (a member named with ``..``,
+an absolute path or a drive letter, control characters, a symbolic link in a
+zip, a tar link pointing outside) is refused whole, as hostile: no honest
+archive of documents needs that.
 
 Sanitize refuses archives: clean the members one by one.
 """
@@ -26,7 +30,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO
 
 from ..document import Action, Document, DocumentBuilder, Finding, Location, Severity
-from ..errors import EncryptedInput, InputError, LeakdeskError, LimitExceeded
+from ..errors import EncryptedInput, InputError, LeakdeskError, LimitExceeded, safe_name
 from ..fsutil import private_tempdir
 from .base import FormatAdapter, ReadOptions
 
@@ -49,7 +53,8 @@ class _Member:
 
 def _unsafe_name(name: str) -> bool:
     p = PurePosixPath(name.replace("\\", "/"))
-    return p.is_absolute() or ".." in p.parts or any(ord(c) < 32 for c in name)
+    drive = len(name) > 1 and name[1] == ":" and name[0].isascii() and name[0].isalpha()
+    return p.is_absolute() or drive or ".." in p.parts or any(ord(c) < 32 for c in name)
 
 
 class Adapter(FormatAdapter):
@@ -86,6 +91,10 @@ class Adapter(FormatAdapter):
         with zf:
             members = []
             for info in zf.infolist():
+                if (info.external_attr >> 16) & 0o170000 == 0o120000:
+                    raise InputError(
+                        f"refusing a zip whose member {safe_name(info.filename)!r} is a symbolic "
+                        "link: a hostile archive", path)
                 if info.filename.endswith("/"):  # is_dir() fails on an empty name
                     continue
                 if info.flag_bits & 0x1:
@@ -118,6 +127,10 @@ class Adapter(FormatAdapter):
             except (tarfile.TarError, EOFError, OSError) as exc:
                 raise InputError(f"corrupt tar archive ({exc})", path) from None
             for info in infos:
+                if (info.issym() or info.islnk()) and _unsafe_name(info.linkname or "/"):
+                    raise InputError(
+                        f"refusing an archive whose link {safe_name(info.name)!r} points outside "
+                        f"it ({safe_name(info.linkname)!r}): a hostile archive", path)
                 if not info.isfile():
                     continue  # links, devices and folders are never followed
                 owner = f"{info.uname or info.uid}:{info.gname or info.gid}"
@@ -133,6 +146,12 @@ class Adapter(FormatAdapter):
         self, path: Path, options: ReadOptions, kind: str, members: list[_Member], comment: str
     ) -> Document:
         limits = options.limits
+        for m in members:
+            if _unsafe_name(m.name):
+                raise InputError(
+                    f"refusing an archive whose member {safe_name(m.name)!r} tries to leave its "
+                    "folder (path traversal, an absolute path or control characters): a hostile "
+                    "archive", path)
         if len(members) > limits.max_archive_members:
             raise LimitExceeded(f"{len(members):,} members, over the limit", path)
         b = DocumentBuilder(separator="\n")
@@ -149,12 +168,6 @@ class Adapter(FormatAdapter):
         with private_tempdir() as tmp:
             for idx, (start, end, m) in enumerate(spans):
                 loc = Location("filename", None, start, end)
-                if _unsafe_name(m.name):
-                    findings.append(Finding(
-                        "archive", "structure", Severity.MEDIUM,
-                        "A member name tries to leave the archive folder (path traversal); "
-                        "leakdesk reads it from a private copy and never writes it there.",
-                        loc, m.name, {"member": m.name}, Action.REVIEW))
                 if m.compressed and m.size / max(m.compressed, 1) > limits.max_compression_ratio:
                     raise LimitExceeded(
                         f"member compresses {m.size / max(m.compressed, 1):,.0f}:1, "

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import contextlib
 import email
+import email.errors
 import email.policy
 import re
 from collections.abc import Iterator
@@ -457,6 +458,11 @@ def _decode_header(value: str) -> str:
     return "".join(out)
 
 
+#: What a message cut short shows: a multipart body whose closing boundary (or
+#: any boundary) never comes.
+_CUT_DEFECTS = (email.errors.CloseBoundaryNotFoundDefect, email.errors.StartBoundaryNotFoundDefect)
+
+
 def parse_message(data: bytes, path: Path, max_bytes: int) -> _Parsed:
     """Parse one RFC 5322 message (bytes) into headers, body text and attachments."""
     if not data.strip():
@@ -465,6 +471,12 @@ def parse_message(data: bytes, path: Path, max_bytes: int) -> _Parsed:
         msg = email.message_from_bytes(data, policy=email.policy.default)
     except (ValueError, TypeError, LookupError, IndexError) as exc:
         raise InputError(f"cannot parse the message ({type(exc).__name__})", path) from None
+    for part in msg.walk():
+        cut = [d for d in part.defects if isinstance(d, _CUT_DEFECTS)]
+        if cut:
+            raise InputError(
+                "truncated or damaged e-mail: a MIME part is never closed "
+                f"({type(cut[0]).__name__}); the message was probably cut short", path)
     parsed = _Parsed()
     for name, value in msg.raw_items():
         parsed.headers.append((name, _header_text(value)))
