@@ -309,6 +309,9 @@ def render(args: argparse.Namespace, texts: list[corpus.Text], rec: dict, fa: di
         for name, (sreg, pres) in samples.items():
             for label, p in pres.items():
                 ratio = sreg["cpu"] / p["cpu"]
+                if "no NER" in label:  # not Presidio's analyzer as shipped: a generous bound
+                    add(f"| {name} | {label} | {ratio:,.0f}× | — (Presidio without its NER) |")
+                    continue
                 ok = "ok" if ratio >= RATIO_TARGET else "below"
                 add(f"| {name} | {label} | **{ratio:,.0f}×** | ≥ {RATIO_TARGET:g}× ({ok}) |")
         add("")
