@@ -28,7 +28,8 @@ def test_reader_survives(case: Path) -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_cli_answers_in_one_line(case: Path, tmp_path: Path) -> None:
-    ext = {"read-archive": ".zip", "read-docx": ".docx"}[case.parent.name]
+    ext = {"read-archive": ".zip", "read-docx": ".docx", "read-image": ".jpg",
+           "read-pdf": ".pdf"}[case.parent.name]
     p = tmp_path / f"input{ext}"
     p.write_bytes(case.read_bytes())
     r = run_cli("audit", p)

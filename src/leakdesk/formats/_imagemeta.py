@@ -272,7 +272,12 @@ def read_exif(raw: bytes, report: MetaReport, label: str = "EXIF") -> None:
 def read_exif_object(exif: Any, report: MetaReport, label: str, raw: bytes | None) -> None:
     from PIL import ExifTags
 
-    ifds: list[tuple[str, dict[int, Any]]] = [("IFD0", dict(exif.items()))]
+    try:
+        ifd0 = dict(exif.items())
+    except Exception as exc:  # Pillow can list a tag it then fails to read (KeyError)
+        _unparsable(report, label, raw or b"", exc)
+        return
+    ifds: list[tuple[str, dict[int, Any]]] = [("IFD0", ifd0)]
     for name, ifd_id in (("Exif", ExifTags.IFD.Exif), ("Interop", ExifTags.IFD.Interop)):
         try:
             ifd = exif.get_ifd(ifd_id)

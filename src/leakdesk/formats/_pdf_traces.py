@@ -812,7 +812,8 @@ class _Scanner:
     def attachments(self) -> None:
         try:
             specs = list(self.pdf.attachments.items())[:1000]
-        except (pikepdf.PdfError, RuntimeError, ValueError):
+        except (pikepdf.PdfError, RuntimeError, ValueError, KeyError, TypeError):
+            # a damaged name tree (pikepdf raises KeyError for a key it lists but cannot find)
             specs = []
         for name, spec in specs:
             self.file_spec(spec.obj, None, "the attachment list", fallback=name)
