@@ -452,6 +452,207 @@ def make_looping_objects(path: Path) -> Path:
     return _raw_pdf(path, body, root=1)
 
 
+
+# -- one hostile self-reference per file (issue 9) -----------------------------------
+
+_LOOP_PAGE = [
+    b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj",
+    b"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+    b" /Resources << /Font << /F1 5 0 R >> >> >> endobj",
+    b"4 0 obj << /Length 45 >> stream\nBT /F1 12 Tf 72 700 Td (Looping file) Tj ET\n"
+    b"endstream endobj",
+    b"5 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> endobj",
+]
+
+
+def _one_page_with(path: Path, catalog_extra: bytes, objects: list[bytes]) -> Path:
+    """A one-page PDF whose catalog (object 1) also holds ``catalog_extra``; ``objects``
+    are numbered from 6 on."""
+    return _raw_pdf(path, [b"1 0 obj << /Type /Catalog /Pages 2 0 R " + catalog_extra
+                           + b" >> endobj", *_LOOP_PAGE, *objects], root=1)
+
+
+def make_self_array(path: Path) -> Path:
+    """An array holding itself, as an element and through a dictionary inside it."""
+    return _one_page_with(path, b"/Loop 6 0 R", [b"6 0 obj [6 0 R << /Self 6 0 R >>] endobj"])
+
+
+def make_looping_outline(path: Path, how: str = "/Next") -> Path:
+    """An outline whose item loops: its ``/Next`` or ``/First`` is itself, or (``ring``)
+    two items whose /Next point at each other (their /Prev are ordinary)."""
+    items = {
+        "/Next": [b"7 0 obj << /Title (Loop) /Parent 6 0 R /Next 7 0 R >> endobj"],
+        "/First": [b"7 0 obj << /Title (Loop) /Parent 6 0 R /First 7 0 R /Last 7 0 R"
+                   b" /Count 1 >> endobj"],
+        "ring": [b"7 0 obj << /Title (One) /Parent 6 0 R /Next 8 0 R /Prev 8 0 R >> endobj",
+                 b"8 0 obj << /Title (Two) /Parent 6 0 R /Next 7 0 R /Prev 7 0 R >> endobj"],
+    }[how]
+    return _one_page_with(path, b"/Outlines 6 0 R", [
+        b"6 0 obj << /Type /Outlines /First 7 0 R /Last 7 0 R /Count 1 >> endobj", *items])
+
+
+def make_looping_field(path: Path) -> Path:
+    """An AcroForm field whose /Kids holds the field itself."""
+    return _one_page_with(path, b"/AcroForm << /Fields [6 0 R] >>",
+                          [b"6 0 obj << /T (loop) /FT /Tx /Kids [6 0 R] >> endobj"])
+
+
+def make_self_drawing_form(path: Path, ring: bool = False) -> Path:
+    """A page drawing a form XObject that draws itself (its /Resources /XObject hold
+    it and its content invokes it), or with ``ring`` two forms drawing each other whose
+    FlateDecode content inflates to 3 MiB of lines before the ``Do``."""
+    def form(num: int, name: bytes, target: int) -> bytes:
+        body = b"/%s Do\n" % name
+        extra = b""
+        if ring:
+            body = zlib.compress(b"0 0 m 1 1 l S\n" * (3 * 2**20 // 14) + body)
+            extra = b" /Filter /FlateDecode"
+        return (b"%d 0 obj << /Type /XObject /Subtype /Form /BBox [0 0 100 100]"
+                b" /Resources << /XObject << /%s %d 0 R >> >> /Length %d%s >> stream\n"
+                % (num, name, target, len(body), extra) + body + b"\nendstream endobj")
+
+    objs = [
+        b"1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj",
+        b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj",
+        b"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> /XObject << /Fx 6 0 R >> >> >> endobj",
+        b"4 0 obj << /Length 51 >> stream\nBT /F1 12 Tf 72 700 Td (Looping file) Tj ET /Fx Do\n"
+        b"endstream endobj",
+        b"5 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> endobj",
+        form(6, b"Fy", 7 if ring else 6),
+    ]
+    if ring:
+        objs.append(form(7, b"Fz", 6))
+    return _raw_pdf(path, objs, root=1)
+
+
+def make_endless_stream(path: Path, length: int | None = None) -> Path:
+    """A page whose content stream has no ``endstream``/``endobj``: it runs to the end of
+    the file (no cross-reference table or trailer after it).  ``length`` is its declared
+    /Length (default: the true length of what follows)."""
+    content = b"BT /F1 12 Tf 72 720 Td (Endless) Tj ET\n" + b"0 0 m 1 1 l S\n" * 20_000
+    declared = len(content) if length is None else length
+    head = b"\n".join([
+        b"%PDF-1.7",
+        b"1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj",
+        b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj",
+        b"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >> endobj",
+        b"5 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> endobj",
+        b"4 0 obj << /Length %d >> stream\n" % declared,
+    ])
+    Path(path).write_bytes(head + content)
+    return Path(path)
+
+
+def make_length_off(path: Path, delta: int) -> Path:
+    """A page whose content stream's /Length is off by ``delta`` bytes (a damaged but
+    honest file qpdf repairs), plus a second stream whose /Length is an indirect
+    reference to a number object, as many writers produce."""
+    content = b"BT /F1 12 Tf 72 700 Td (Length a little off) Tj ET"
+    return _raw_pdf(path, [
+        b"1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj",
+        b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj",
+        b"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents [4 0 R 6 0 R]"
+        b" /Resources << /Font << /F1 5 0 R >> >> >> endobj",
+        b"4 0 obj << /Length %d >> stream\n" % (len(content) + delta) + content
+        + b"\nendstream endobj",
+        b"5 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> endobj",
+        b"6 0 obj << /Length 7 0 R >> stream\n" + content + b"\nendstream endobj",
+        b"7 0 obj %d endobj" % len(content),
+    ], root=1)
+
+
+def make_linked(path: Path) -> Path:
+    """A legitimate, richly linked PDF: every ordinary back-pointer a real file has.
+
+    reportlab writes three pages with a nested outline (/First, /Next, /Prev, /Last,
+    /Parent), internal links and a web link, comments, and AcroForm fields (a text
+    field, a checkbox, a radio group: widgets with /P and /Parent); pikepdf adds what
+    reportlab does not: a one-bead article thread (the bead's /N and /V are itself), a
+    link on page 1 to page 1 held directly in the page's /Annots, a form XObject drawn
+    from a resource dictionary shared with its page that lists the form itself, a
+    signature (also the catalog's /Perms /DocMDP) whose /Reference points back to the
+    catalog (/Data), a /SeparationInfo naming its own page, and a checkbox whose reset
+    action lists its own field."""
+    path = Path(path)
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4, invariant=1)
+    titles = ["Introduction", "Budget", "Annex"]
+    for n, title in enumerate(titles):
+        c.setFont("Helvetica", 14)
+        c.drawString(72, 780, f"{n + 1}. {title}")
+        c.bookmarkPage(f"p{n}")
+        c.addOutlineEntry(title, f"p{n}", level=0)
+        c.bookmarkPage(f"p{n}s", fit="XYZ", top=700)
+        c.addOutlineEntry(f"{title}, details", f"p{n}s", level=1)
+        c.setFont("Helvetica", 11)
+        c.drawString(72, 700, f"Details of section {n + 1}. See the next section.")
+        c.linkRect("", f"p{(n + 1) % len(titles)}", (72, 690, 300, 712))
+        c.linkURL("https://example.org/report", (72, 660, 300, 680))
+        c.textAnnotation(f"Reviewer note on page {n + 1}", Rect=(400, 700, 420, 720))
+        if n == 0:
+            c.acroForm.textfield(name="name", value="Desk 3", x=72, y=560, width=200,
+                                 height=20)
+            c.acroForm.checkbox(name="agree", checked=True, x=72, y=520, size=14)
+            for i, value in enumerate(("yes", "no")):
+                c.acroForm.radio(name="choice", value=value, selected=i == 0,
+                                 x=72 + 40 * i, y=480, size=14)
+        c.showPage()
+    c.showOutline()
+    c.save()
+    with pikepdf.open(io.BytesIO(buf.getvalue())) as pdf:
+        page = pdf.pages[0].obj
+        # an article thread of one bead: the bead's /N and /V are the bead itself
+        bead = pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Bead, P=page, R=pikepdf.Array([72, 400, 540, 800])))
+        bead.N = bead
+        bead.V = bead
+        thread = pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Thread, F=bead, I=pikepdf.Dictionary(Title="Main story")))
+        bead.T = thread
+        page.B = pikepdf.Array([bead])
+        pdf.Root.Threads = pikepdf.Array([thread])
+        # a direct link annotation in the page's /Annots to the page itself
+        page.Annots.append(pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, P=page,
+            Rect=pikepdf.Array([72, 620, 300, 640]), Border=pikepdf.Array([0, 0, 0]),
+            Dest=pikepdf.Array([page, pikepdf.Name.Fit]),
+            A=pikepdf.Dictionary(S=pikepdf.Name.GoTo, D=pikepdf.Array([page, pikepdf.Name.Fit]))))
+        # one resource dictionary shared by page 2 and a form it draws, listing the form
+        page2 = pdf.pages[1].obj
+        shared = pdf.make_indirect(pikepdf.Dictionary(
+            Font=pikepdf.Dictionary(F9=pdf.make_indirect(pikepdf.Dictionary(
+                Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                BaseFont=pikepdf.Name.Helvetica))),
+            XObject=pikepdf.Dictionary()))
+        form = pdf.make_stream(b"BT /F9 10 Tf 0 0 Td (Shared resources form) Tj ET",
+                               Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Form,
+                               BBox=pikepdf.Array([0, 0, 300, 20]), Resources=shared)
+        shared.XObject.Fs = form
+        page2.Resources = shared
+        pdf.pages[1].contents_add(pdf.make_stream(b"q 1 0 0 1 72 600 cm /Fs Do Q"))
+        page2.SeparationInfo = pikepdf.Dictionary(
+            Pages=pikepdf.Array([page2]), DeviceColorant=pikepdf.Name.Cyan)
+        # a signature field whose value's transform reference points at the catalog
+        sig = pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Sig, Filter=pikepdf.Name("/Adobe.PPKLite"),
+            Reference=pikepdf.Array([pikepdf.Dictionary(
+                Type=pikepdf.Name.SigRef, TransformMethod=pikepdf.Name.DocMDP,
+                Data=pdf.Root)])))
+        field = pdf.make_indirect(pikepdf.Dictionary(
+            FT=pikepdf.Name.Sig, T="approval", V=sig, Type=pikepdf.Name.Annot,
+            Subtype=pikepdf.Name.Widget, Rect=pikepdf.Array([0, 0, 0, 0]), P=page2))
+        page2.Annots = pikepdf.Array([*page2.get("/Annots", pikepdf.Array()), field])
+        pdf.Root.AcroForm.Fields.append(field)
+        pdf.Root.Perms = pikepdf.Dictionary(DocMDP=sig)
+        # a checkbox that resets itself when clicked (an action listing its own field)
+        box = next(f for f in pdf.Root.AcroForm.Fields if f.get("/T") == "agree")
+        box.A = pikepdf.Dictionary(S=pikepdf.Name.ResetForm, Fields=pikepdf.Array([box]))
+        pdf.save(path, deterministic_id=True)
+    return path
+
+
 def _raw_pdf(path: Path, objects: list[bytes], root: int) -> Path:
     out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
     offsets = []

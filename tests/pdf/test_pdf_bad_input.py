@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,18 @@ from hypothesis import strategies as st
 from leakdesk.errors import LimitExceeded
 from leakdesk.formats import Limits, ReadOptions, read_document
 from tests.conftest import run_cli
-from tests.pdf.make_fixtures import _raw_pdf, make_plain
+from tests.hardening.make_hostile import pdf_huge_length, pdf_self_length
+from tests.pdf.make_fixtures import (
+    _raw_pdf,
+    make_endless_stream,
+    make_length_off,
+    make_linked,
+    make_looping_field,
+    make_looping_outline,
+    make_plain,
+    make_self_array,
+    make_self_drawing_form,
+)
 
 
 def _refused(path: Path, tmp_path: Path, expect: str, *extra: str, seconds: float = 10.0) -> None:
@@ -85,14 +97,88 @@ def test_looping_page_tree(pdf_fixtures: dict[str, Path], tmp_path: Path) -> Non
     _refused(pdf_fixtures["looping-pages.pdf"], tmp_path, "loops", seconds=5.0)
 
 
-def test_looping_objects_are_handled(pdf_fixtures: dict[str, Path], tmp_path: Path) -> None:
+HOSTILE = "refused as hostile"
+
+
+def test_looping_objects_refused(pdf_fixtures: dict[str, Path], tmp_path: Path) -> None:
     """Self-referencing arrays, a form drawing itself, a looping outline and field tree."""
-    path = pdf_fixtures["looping-objects.pdf"]
-    t0 = time.monotonic()
+    _refused(pdf_fixtures["looping-objects.pdf"], tmp_path, "structure loops back on itself",
+             seconds=5.0)
+
+
+@pytest.mark.parametrize(("make", "says"), [
+    (make_self_array, "(object 6 holds itself)"),
+    (lambda p: make_looping_outline(p, "/Next"), "(object 7 refers to itself through /Next)"),
+    (lambda p: make_looping_outline(p, "/First"), "(object 7 refers to itself through /First)"),
+    (lambda p: make_looping_outline(p, "ring"), "(objects 7 and 8 refer to each other in a loop)"),
+    (make_looping_field, "(object 6 refers to itself through /Kids)"),
+    (make_self_drawing_form, "(form object 6 draws itself)"),
+    (lambda p: make_self_drawing_form(p, ring=True), "(form objects 6 and 7 draw each other)"),
+], ids=["array", "outline-next", "outline-first", "outline-ring", "field-kids", "form",
+        "forms-ring"])
+def test_self_reference_refused(make: Callable[[Path], Path], says: str,
+                                tmp_path: Path) -> None:
+    path = make(tmp_path / "loop.pdf")
+    _refused(path, tmp_path, f"the PDF's structure loops back on itself {says}: {HOSTILE}",
+             seconds=5.0)
+
+
+def test_length_referring_to_its_own_stream(tmp_path: Path) -> None:
+    path = pdf_self_length(tmp_path / "self-length.pdf")
+    _refused(path, tmp_path, f"a stream's /Length refers to the stream itself (object 4): "
+             f"{HOSTILE}", seconds=5.0)
+
+
+def test_length_larger_than_the_file(tmp_path: Path) -> None:
+    path = pdf_huge_length(tmp_path / "huge-length.pdf")
+    size = path.stat().st_size
+    _refused(path, tmp_path, f"a stream declares a /Length of 999,999,999,999 bytes, more "
+             f"than the whole file ({size:,} bytes): {HOSTILE}", seconds=5.0)
+
+
+@pytest.mark.parametrize("length", [None, 999_999_999_999], ids=["true-length", "huge-length"])
+def test_endless_stream_refused(length: int | None, tmp_path: Path) -> None:
+    """A content stream with no endstream running to the end of the file: its data (and
+    the trailer) are lost, so the file is refused as damaged, quickly."""
+    path = make_endless_stream(tmp_path / "endless.pdf", length)
+    _refused(path, tmp_path, "truncated or damaged beyond repair", seconds=5.0)
+
+
+@pytest.mark.parametrize("delta", [20, -5])
+def test_length_a_little_off_is_read(delta: int, tmp_path: Path) -> None:
+    """A /Length off by a few bytes (qpdf repairs it) or an indirect /Length is no attack."""
+    path = make_length_off(tmp_path / "off.pdf", delta)
     r = run_cli("audit", path, "--format", "json")
     assert r.code in (0, 1), r.err
-    assert time.monotonic() - t0 < 10
-    out = tmp_path / "loop-clean.pdf"
+    assert "Length a little off" in read_document(path, ReadOptions()).text
+
+
+def test_ordinary_back_pointers_are_read(tmp_path: Path) -> None:
+    """Outlines (/Prev, /Parent, /Last), links to their own page, comments, form widgets
+    (/P, /Parent), a one-bead thread (/N, /V), a form in a resource dictionary listing
+    it, a signature's /Data, a reset action listing its own field: all read."""
+    import pikepdf
+
+    path = make_linked(tmp_path / "linked.pdf")
+    with pikepdf.open(path) as pdf:  # the fixture really holds those links
+        first = pdf.Root.Outlines.First
+        assert "/Prev" in first.Next and first.Next.Parent.objgen == pdf.Root.Outlines.objgen
+        bead = pdf.Root.Threads[0].F
+        assert bead.N.objgen == bead.objgen == bead.V.objgen
+        shared = pdf.pages[1].obj.Resources
+        assert shared.XObject.Fs.Resources.objgen == shared.objgen
+        assert pdf.Root.Perms.DocMDP.Reference[0].Data.objgen == pdf.Root.objgen
+        kinds = {str(a.Subtype) for a in pdf.pages[0].obj.Annots}
+        assert {"/Link", "/Text", "/Widget"} <= kinds
+    r = run_cli("audit", path, "--format", "json")
+    assert r.code in (0, 1), r.err
+    report = r.json()["documents"][0]
+    assert report["format"] == "pdf"
+    found = {f["detector"] for f in report["findings"]}
+    assert {"pdf-bookmarks", "pdf-annotation", "pdf-form-field", "pdf-threads"} <= found
+    assert "Budget, details" in r.out and "Reviewer note on page 2" in r.out
+    assert read_document(path, ReadOptions()).meta["pages"] == 3
+    out = tmp_path / "linked-clean.pdf"
     r = run_cli("sanitize", path, "-o", out)
     assert r.code == 0, r.err
     assert out.exists()

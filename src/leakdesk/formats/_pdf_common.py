@@ -23,8 +23,10 @@ import signal
 import threading
 import time
 import zlib
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -207,6 +209,7 @@ def open_pdf(path: Path, options: ReadOptions, deadline: Deadline) -> OpenedPdf:
         if pages == 0:
             raise InputError("the PDF has no pages", path)
         check_stream_bombs(pike, options.limits, path, deadline)
+        check_hostile_structure(pike, _file_size(path), path, deadline)
         source: Path = path
         if warnings:
             check_complete(pike, warnings, path, deadline)
@@ -234,6 +237,13 @@ def open_pdf(path: Path, options: ReadOptions, deadline: Deadline) -> OpenedPdf:
             tmp_cm.__exit__(None, None, None)
         raise
     return OpenedPdf(path, pike, doc, pages, warnings, deadline, tmp_cm)
+
+
+def _file_size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
 
 
 #: Streams that inflate to less than this are never refused for their ratio.
@@ -292,6 +302,221 @@ def _inflated(raw: bytes, limits: Limits) -> tuple[int, float]:
         if total > limits.max_uncompressed_bytes or (
                 total > BOMB_FLOOR and ratio > limits.max_compression_ratio):
             return total, ratio
+
+
+#: Keys that point back up or across a structure rather than down into it: a page's
+#: /Parent, an annotation's /P, an outline item's /Prev and /Last, an article bead's /N
+#: and /V (beads form a ring) and /T, a destination's page (/D, /Dest), a marked-content
+#: reference's page (/Pg), a signature reference's /Data (the catalog), an action's
+#: /Fields, a page's /SeparationInfo /Pages...  A loop through one of these is ordinary.
+#: /Resources is left out too: writers share one resource dictionary among the forms it
+#: lists; whether a form really draws itself is read from its content.
+_LINK_KEYS = frozenset({
+    "/Parent", "/P", "/Prev", "/Last", "/N", "/V", "/T", "/D", "/Dest", "/Pg", "/Obj",
+    "/Data", "/Ref", "/IRT", "/Fields", "/Pages", "/Resources",
+})
+#: Objects examined at most (the trace scan stops at the same count) ...
+_MAX_STRUCT_OBJECTS = 500_000
+#: ... values inside them (about 1 s per million) and references kept (8 bytes each).
+_MAX_STRUCT_VALUES = 10_000_000
+_MAX_STRUCT_EDGES = 4_000_000
+_DO = re.compile(rb"/([^\s/\[\]<>(){}%]+)\s*Do(?![^\s/\[\]<>(){}%])")
+_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+
+
+def _code(objgen: tuple[int, int]) -> int:
+    return objgen[0] << 16 | (objgen[1] & 0xFFFF)
+
+
+def check_hostile_structure(pdf: pikepdf.Pdf, file_size: int | None, label: Path,
+                            deadline: Deadline) -> None:
+    """Refuse what no legitimate writer produces and qpdf would quietly recover:
+
+    * a stream whose /Length is a reference to the stream itself;
+    * a stream declaring a /Length larger than the whole file (``file_size``);
+    * an object that holds itself, directly or through other objects (an array
+      holding itself, an outline whose /Next or /First loops back, a field among its
+      own /Kids), or a form XObject that draws itself, directly or through others.
+
+    Back-pointers every PDF has (:data:`_LINK_KEYS`) are not followed.  One pass over
+    the objects, each examined once (at most :data:`_MAX_STRUCT_OBJECTS`, with bounded
+    values and references), then one depth-first search, all within ``deadline``.
+    """
+    graph: dict[int, array[int]] = {}
+    draws: dict[int, set[int]] = {}
+    budget = [_MAX_STRUCT_VALUES]
+    edges = 0
+    for i, obj in enumerate(pdf.objects):
+        if i % 256 == 0:
+            deadline.check()
+        if i >= _MAX_STRUCT_OBJECTS or budget[0] <= 0 or edges >= _MAX_STRUCT_EDGES:
+            break
+        try:
+            if not isinstance(obj, pikepdf.Dictionary | pikepdf.Array | pikepdf.Stream) \
+                    or not obj.is_indirect:
+                continue
+            here = _code(obj.objgen)
+            targets = {t for t, _ in _references(obj, budget, deadline)}
+            if isinstance(obj, pikepdf.Stream):
+                _check_length(obj, file_size, label)
+                if obj.get("/Subtype") == pikepdf.Name.Form:
+                    drawn = _drawn_forms(obj)
+                    if drawn:
+                        draws[here] = drawn
+                        targets |= drawn
+        except (pikepdf.PdfError, RuntimeError, ValueError, TypeError, KeyError):
+            continue  # a damaged object: the readers report it
+        if targets:
+            graph[here] = array("q", targets)
+            edges += len(targets)
+    loop = _find_loop(graph, deadline)
+    if loop:
+        raise InputError(f"the PDF's structure loops back on itself "
+                         f"({_describe_loop(pdf, loop, draws, deadline)}): refused as hostile",
+                         label)
+
+
+def _check_length(stream: pikepdf.Stream, file_size: int | None, label: Path) -> None:
+    # a /Length that is a number (direct or indirect) comes back as an int; one that
+    # refers to a dictionary, array or stream comes back as that indirect object
+    length = stream.stream_dict.get("/Length")
+    if (isinstance(length, pikepdf.Object) and length.is_indirect
+            and length.objgen == stream.objgen):
+        raise InputError(f"a stream's /Length refers to the stream itself (object "
+                         f"{stream.objgen[0]}): refused as hostile", label)
+    if (file_size is not None and isinstance(length, int | Decimal)
+            and not isinstance(length, bool) and length > file_size):
+        raise InputError(f"a stream declares a /Length of {int(length):,} bytes, more than "
+                         f"the whole file ({file_size:,} bytes): refused as hostile", label)
+
+
+def _references(obj: pikepdf.Object, budget: list[int],
+                deadline: Deadline) -> Iterator[tuple[int, str]]:
+    """``(object, key)`` for every object ``obj`` refers to (as :func:`_code`, with the
+    key it is found under), through its direct dictionaries and arrays but not through
+    :data:`_LINK_KEYS`; each value costs one unit of ``budget``."""
+    todo: list[tuple[Any, str]] = [(obj, "")]
+    while todo:
+        node, key = todo.pop()
+        items: Any
+        if isinstance(node, pikepdf.Array):
+            items = ((key, v) for v in node)
+        elif isinstance(node, pikepdf.Dictionary | pikepdf.Stream):
+            items = node.items()
+        else:
+            continue
+        for k, v in items:
+            budget[0] -= 1
+            if budget[0] <= 0:
+                return
+            if budget[0] % 65536 == 0:
+                deadline.check()
+            if k in _LINK_KEYS or not isinstance(v, pikepdf.Object):
+                continue
+            if v.is_indirect:
+                yield _code(v.objgen), k
+            elif isinstance(v, pikepdf.Dictionary | pikepdf.Array):
+                todo.append((v, k))
+
+
+def _drawn_forms(form: pikepdf.Stream) -> set[int]:
+    """The form XObjects of ``form``'s own /Resources that its content invokes with
+    ``Do``.  Only unfiltered or FlateDecode content is read (already checked for bombs),
+    inflated in chunks and kept no longer than one chunk."""
+    resources = form.get("/Resources")
+    xobjects = resources.get("/XObject") if isinstance(resources, pikepdf.Dictionary) else None
+    if not isinstance(xobjects, pikepdf.Dictionary):
+        return set()
+    names: dict[bytes, int] = {}
+    for name, target in xobjects.items():
+        if (isinstance(target, pikepdf.Stream) and target.is_indirect
+                and target.get("/Subtype") == pikepdf.Name.Form):
+            names[name[1:].encode("utf-8", "surrogateescape")] = _code(target.objgen)
+    if not names:
+        return set()
+    filt = form.get("/Filter")
+    if isinstance(filt, pikepdf.Array):
+        if len(filt) != 1:
+            return set()
+        filt = filt[0]
+    if filt is not None and filt != pikepdf.Name.FlateDecode:
+        return set()
+    raw = bytes(form.read_raw_bytes())
+    inflate = zlib.decompressobj() if filt is not None else None
+    found: set[int] = set()
+    tail, pos, pending, step = b"", 0, b"", 1 << 20
+    while len(found) < len(names):
+        if inflate is None or not pending:
+            if pos >= len(raw):
+                break
+            pending = raw[pos:pos + step]
+            pos += len(pending)
+        chunk = pending
+        if inflate is not None:
+            try:
+                chunk = inflate.decompress(pending, 4 * step)
+            except zlib.error:
+                break
+            pending = inflate.unconsumed_tail
+        window = tail + chunk
+        for m in _DO.finditer(window):
+            used = _NAME_ESCAPE.sub(lambda h: bytes([int(h[1], 16)]), m[1])
+            if used in names:
+                found.add(names[used])
+        tail = window[-256:]
+    return found
+
+
+def _find_loop(graph: dict[int, array[int]], deadline: Deadline) -> list[int]:
+    """The first loop in ``graph`` (object -> objects it refers to), as the objects
+    along it, or ``[]``.  Iterative depth-first search; each object is entered once."""
+    state: dict[int, int] = {}  # 1: on the current path, 2: done
+    steps = 0
+    for start in graph:
+        if start in state:
+            continue
+        path = [start]
+        stack = [iter(graph[start])]
+        state[start] = 1
+        while stack:
+            steps += 1
+            if steps % 65536 == 0:
+                deadline.check()
+            for target in stack[-1]:
+                seen = state.get(target)
+                if seen == 1:
+                    return path[path.index(target):]
+                if seen is None and target in graph:
+                    state[target] = 1
+                    path.append(target)
+                    stack.append(iter(graph[target]))
+                    break
+            else:
+                state[path.pop()] = 2
+                stack.pop()
+    return []
+
+
+def _describe_loop(pdf: pikepdf.Pdf, loop: list[int], draws: dict[int, set[int]],
+                   deadline: Deadline) -> str:
+    """``object 6 holds itself``, ``form objects 5 and 7 draw each other``..."""
+    nums = [str(code >> 16) for code in loop]
+    drawn = all(b in draws.get(a, ()) for a, b in zip(loop, [*loop[1:], loop[0]],
+                                                       strict=True))
+    if len(loop) == 1:
+        if drawn:
+            return f"form object {nums[0]} draws itself"
+        key = ""
+        with contextlib.suppress(pikepdf.PdfError, RuntimeError, ValueError, TypeError):
+            obj = pdf.get_object(loop[0] >> 16, loop[0] & 0xFFFF)
+            key = next((k for t, k in _references(obj, [_MAX_STRUCT_VALUES], deadline)
+                        if t == loop[0]), "")
+        return f"object {nums[0]} refers to itself through {key}" if key else \
+            f"object {nums[0]} holds itself"
+    listed = ", ".join(nums[:-1]) + " and " + nums[-1]
+    if drawn:
+        return f"form objects {listed} draw each other"
+    return f"objects {listed} refer to each other in a loop"
 
 
 def matrix_scale(a: float, b: float, c: float, d: float) -> float:
