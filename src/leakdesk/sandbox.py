@@ -402,5 +402,9 @@ def _death_reason(code: int | None, worker: str = "parser") -> str:
             name = str(-code)
         if name == "SIGKILL":
             return f"the {worker} was killed (memory limit or killed from outside)"
+        if name == "SIGABRT":
+            # C++ parsers (qpdf, PDFium) abort when an allocation fails at the memory limit
+            return (f"the {worker} crashed (SIGABRT), most likely at the memory limit "
+                    f"(LEAKDESK_MEMORY_MB={SandboxLimits().data_bytes >> 20})")
         return f"the {worker} crashed ({name})"
     return f"the {worker} process ended without a result (likely out of memory)"
