@@ -43,3 +43,13 @@ def test_clean_file_exits_zero(tmp_path: Path) -> None:
     report = r.json()
     assert report["documents"][0]["findings"] == []
     assert report["schema"] and report["command"] == "audit"
+
+
+@pytest.mark.parametrize("args", [("audit", "--bogus", "x.txt"), ("audit", "x.txt", "-o", "out"),
+                                  ("sanitize",)])
+def test_usage_mistakes_are_one_plain_line(args: tuple[str, ...]) -> None:
+    r = run_cli(*args)
+    assert r.code == 2
+    lines = r.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("leakdesk: "), r.err
+    assert "internal error" not in r.err and "Traceback" not in r.err

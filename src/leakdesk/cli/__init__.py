@@ -69,8 +69,11 @@ def main(argv: list[str] | None = None) -> int:
 
         if isinstance(exc, click.exceptions.Exit):
             return exc.exit_code
-        if isinstance(exc, click.ClickException):
-            error_line(exc.format_message())
+        # Typer may raise its own vendored copy of click's exceptions: match by name
+        names = {c.__name__ for c in type(exc).__mro__}
+        if isinstance(exc, click.ClickException) or "ClickException" in names:
+            message = getattr(exc, "format_message", lambda: str(exc))()
+            error_line(" ".join(str(message).split()) + "  (see: leakdesk --help)")
             return 2
         if isinstance(exc, click.exceptions.Abort):
             error_line("aborted")
