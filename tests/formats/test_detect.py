@@ -76,3 +76,52 @@ def test_image_magic_with_garbage_is_refused_not_taken_as_text(tmp_path):
     assert detect(p).name == "image"
     r = run_cli("audit", p)
     assert r.code == 2 and "Traceback" not in r.err
+
+
+@pytest.mark.parametrize("name,data,says", [
+    ("report.pdf", _png(), "the name says .pdf but the content is a picture"),
+    ("letter.docx", _jpeg(), "the name says .docx but the content is a picture"),
+    ("image.png", b"Just a plain note, not an image at all.\n", "the name says .png but the content is plain text"),
+    ("message.eml", b"Just a plain note.\n", "the name says .eml but the content is plain text"),
+    ("holiday.zip", _png(), "the name says .zip but the content is a picture"),
+])
+def test_a_name_that_lies_about_the_content_is_refused(tmp_path, name, data, says):
+    """Detection is by content; reading refuses a file whose extension promises another format."""
+    p = tmp_path / name
+    p.write_bytes(data)
+    r = run_cli("audit", p)
+    assert r.code == 2 and says in r.err and len(r.err.strip().splitlines()) == 1, r.err
+
+
+@pytest.mark.parametrize("name,data,fmt", [
+    ("photo.jpg", _png(), "png"),          # pictures may carry each other's extensions
+    ("notes.txt", EML, "eml"),             # a saved e-mail
+    ("noext", _jpeg(), "jpeg"),            # no extension promises nothing
+    ("scan.dat", _png(), "png"),           # nor does an unknown one
+])
+def test_names_that_do_not_lie_are_read(tmp_path, name, data, fmt):
+    p = tmp_path / name
+    p.write_bytes(data)
+    assert read_document(p).format == fmt
+
+
+def test_an_empty_file_is_refused_as_empty_whatever_its_name(tmp_path):
+    p = tmp_path / "empty.docx"
+    p.write_bytes(b"")
+    r = run_cli("audit", p)
+    assert r.code == 2 and "empty" in r.err and "the name says" not in r.err, r.err
+
+
+def test_a_password_protected_workbook_is_refused_as_such(tmp_path):
+    """Encrypted Excel and PowerPoint files share Word's OLE2 container: the refusal
+    says password-protected, not that the name lies."""
+    from tests.office.make_fixtures import make_plain_docx, make_real_encrypted_docx
+
+    plain = tmp_path / "plain.docx"
+    make_plain_docx(plain, ["Quarterly figures."])
+    for ext in ("xlsx", "pptx"):
+        enc = make_real_encrypted_docx(tmp_path / f"locked.{ext}", plain, "pw")
+        if enc is None:
+            pytest.skip("msoffcrypto-tool is not installed")
+        r = run_cli("audit", enc)
+        assert r.code == 2 and "password-protected" in r.err, r.err

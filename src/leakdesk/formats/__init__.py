@@ -145,6 +145,10 @@ def check_extension(path: Path, adapter: FormatAdapter) -> None:
     if expected is None or adapter.name in expected or adapter.name not in ADAPTER_MODULES:
         return
     ext = path.suffix.lower().lstrip(".")
+    if adapter.name == "docx" and expected & {"xlsx", "pptx"}:
+        with open(path, "rb") as fh:
+            if fh.read(8) == _OLE2_MAGIC:
+                return  # a password-protected workbook or deck: the Word reader refuses it as such
     if adapter.name == "archive" and expected & {"docx", "xlsx", "pptx", "odf"}:
         raise InputError(
             f"not a readable .{ext} file: a zip without its Office parts (damaged, truncated, "
@@ -156,6 +160,10 @@ def check_extension(path: Path, adapter: FormatAdapter) -> None:
         path,
     )
 
+
+#: Encrypted Word, Excel and PowerPoint files all share one OLE2 container,
+#: read (and refused as password-protected) by the Word adapter.
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 _CONTENT_LABELS = {"text": "plain text", "image": "a picture", "archive": "an archive",
                    "email": "an e-mail", "odf": "an OpenDocument file", "svg": "an SVG drawing",
