@@ -72,7 +72,8 @@ def main(argv: list[str] | None = None) -> int:
         # Typer may raise its own vendored copy of click's exceptions: match by name
         names = {c.__name__ for c in type(exc).__mro__}
         if isinstance(exc, click.ClickException) or "ClickException" in names:
-            message = getattr(exc, "format_message", lambda: str(exc))()
+            fmt = getattr(exc, "format_message", None)
+            message = fmt() if callable(fmt) else str(exc)
             error_line(" ".join(str(message).split()) + "  (see: leakdesk --help)")
             return 2
         if isinstance(exc, click.exceptions.Abort):
