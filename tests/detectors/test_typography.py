@@ -316,3 +316,17 @@ def test_findings_stay_inside_the_text(text: str) -> None:
         assert 0 <= f.start < f.end <= len(text)
         assert text[f.start : f.end] == f.excerpt
         assert f.severity in (Severity.MEDIUM, Severity.LOW)
+
+
+def test_planted_invisible_and_lookalike_characters_do_not_hide_a_lone_curly_quote() -> None:
+    """A telegram in ASCII with a zero-width space and a Cyrillic "о" planted (other
+    detectors' marks) is still an ASCII document: its one curly apostrophe stands out."""
+    body = ("THE MINISTER SAID THE TALKS WOULD RESUME IN MARCH. " * 6
+            + "IT IS THE GOVERNMENT\u2019S VIEW THAT N\u043eRLAND WILL WAIT.\u200b " + "END OF MESSAGE. " * 4)
+    found = [f for f in typo(body) if f.evidence.get("convention") == "ascii"]
+    assert len(found) == 1 and found[0].severity is Severity.MEDIUM
+    assert body[found[0].location.start] == "\u2019" and found[0].replacement == "'"
+    # without the planted marks the verdict is the same
+    plain = body.replace("\u200b", "").replace("\u043e", "O")
+    assert [f.location.start for f in typo(plain) if f.evidence.get("convention") == "ascii"] == [
+        found[0].location.start]

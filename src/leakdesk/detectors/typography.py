@@ -415,6 +415,24 @@ _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _ASCII_MIN_CHARS = 200
 
 
+#: Non-ASCII characters looked at to decide that a document is "ASCII but for a few".
+_ASCII_SCAN = 200
+
+
+def _other_mark(text: str, i: int) -> bool:
+    """Is ``text[i]`` an invisible or space character, or a letter of another script
+    inside a Latin word (a homoglyph)?  Those belong to their own detectors."""
+    ch = text[i]
+    cat = unicodedata.category(ch)
+    if cat in ("Cf", "Zs", "Zl", "Zp", "Cc", "Co", "Mn"):
+        return True
+    if cat.startswith("L") and "LATIN" not in unicodedata.name(ch, ""):
+        before = text[i - 1] if i else ""
+        after = text[i + 1] if i + 1 < len(text) else ""
+        return (before.isascii() and before.isalpha()) or (after.isascii() and after.isalpha())
+    return False
+
+
 def _lone_typography(doc: Document, text: str, taken: list[Finding]) -> list[Finding]:
     """A curly quote, a dash or an ellipsis character in a document otherwise in ASCII.
 
@@ -424,7 +442,11 @@ def _lone_typography(doc: Document, text: str, taken: list[Finding]) -> list[Fin
     """
     if len(text) < _ASCII_MIN_CHARS:
         return []
-    hits = list(islice(_NON_ASCII.finditer(text), MAX_MEDIUM + 1))
+    # Invisible characters and look-alike letters are other detectors' marks, not
+    # the document's convention: a cable with a planted zero-width space or a
+    # Cyrillic "о" is still an ASCII cable, and its one curly quote still stands out.
+    hits = [m for m in islice(_NON_ASCII.finditer(text), _ASCII_SCAN)
+            if not _other_mark(text, m.start())]
     if not hits or len(hits) > MAX_MEDIUM or any(m.group() not in _ASCII_FORMS for m in hits):
         return []
     covered = [
@@ -477,8 +499,19 @@ def detect_typography(doc: Document) -> list[Finding]:
     out += _dashes(doc, text)
     out += _compound_hyphens(doc, text)
     out += _ellipses(doc, text)
-    out += _lone_typography(doc, text, out)
-    return out
+    # In an ASCII document a lone typographic character is a clear deviation: its
+    # medium finding replaces the low "this document mixes..." one at that place.
+    lone = _lone_typography(doc, text, [f for f in out if f.severity is not Severity.LOW])
+    if lone:
+        at = [f.location.start or 0 for f in lone]
+
+        def superseded(f: Finding) -> bool:
+            a, b = f.location.start, f.location.end
+            return f.severity is Severity.LOW and a is not None and b is not None and any(
+                a <= x < b for x in at)
+
+        out = [f for f in out if not superseded(f)]
+    return out + lone
 
 
 # -- whitespace -------------------------------------------------------------------
