@@ -80,3 +80,18 @@ def test_damaged_pdf_attachment_is_a_finding_not_a_crash(tmp_path: Path) -> None
     r = run_cli("audit", "--format", "json", p)
     assert "Traceback" not in r.err and r.code == 1, r.err
     assert "memo.txt" in r.out and "damaged FlateDecode stream" in r.out
+
+
+@pytest.mark.parametrize("raw", [
+    # a charset name holding a NUL byte: codecs.lookup raises ValueError, not LookupError
+    b'From: a@b.example\nContent-Type: text/plain; charset="ut\x00f"\n\nbody text\n',
+    # an HTML body with a control character next to a <br>: lxml refuses to set that text
+    b"From: a@b.example\nContent-Type: text/html\n\n<p>first</p><br>two\x01lines<br>end\n",
+])
+def test_hostile_mail_bodies_are_read_or_refused(raw: bytes, tmp_path: Path) -> None:
+    targets()["read-email"](raw)
+    p = tmp_path / "mail.eml"
+    p.write_bytes(raw)
+    r = run_cli("audit", p)  # a NUL makes the whole file binary to the CLI: refused
+    assert "Traceback" not in r.err and len(r.err.strip().splitlines()) <= 1, r.err
+    assert r.code in (0, 1, 2)

@@ -554,7 +554,7 @@ def _walk(msg: Message, parsed: _Parsed, max_bytes: int, path: Path) -> None:
         charset = part.get_content_charset() or "utf-8"
         try:
             text = payload.decode(charset, "replace")
-        except LookupError:
+        except (LookupError, ValueError):  # an unknown charset, or a hostile name ("a\0b")
             text = payload.decode("utf-8", "replace")
         if ctype == "text/html":
             htmls.append(text)
@@ -588,11 +588,14 @@ def html_to_text(html: str) -> tuple[str, list[str]]:
             remote.append(src)
     for bad in root.xpath("//script|//style|//head"):
         bad.drop_tree()
-    for br in root.iter("br"):
-        br.tail = "\n" + (br.tail or "")
-    for blk in root.xpath("//p|//div|//tr|//li|//h1|//h2|//h3|//h4|//blockquote"):
-        blk.tail = "\n" + (blk.tail or "")
-    text = root.text_content()
+    try:
+        for br in root.iter("br"):
+            br.tail = "\n" + (br.tail or "")
+        for blk in root.xpath("//p|//div|//tr|//li|//h1|//h2|//h3|//h4|//blockquote"):
+            blk.tail = "\n" + (blk.tail or "")
+        text = root.text_content()
+    except ValueError:  # lxml refuses to set text holding control characters
+        return re.sub(r"<[^>]+>", " ", html), remote
     lines = [" ".join(ln.split()) for ln in text.splitlines()]
     out = "\n".join(lines)
     return re.sub(r"\n{3,}", "\n\n", out).strip(), remote
