@@ -59,6 +59,7 @@ from tests.pdf.make_fixtures import (
     make_looping_objects,
     make_plain,
     make_truncated,
+    page_with_stream,
 )
 from tests.realworld.make_fixtures import svg_dirty, tiff
 
@@ -394,28 +395,12 @@ def pdf_pages_cycle(path: Path) -> Path:
 
 def pdf_self_length(path: Path) -> Path:
     """A content stream whose /Length is an indirect reference to the stream itself."""
-    content = b"BT /F1 12 Tf 72 720 Td (Self referencing length) Tj ET"
-    return _raw_pdf(path, [
-        b"1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj",
-        b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj",
-        b"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
-        b" /Resources << /Font << /F1 5 0 R >> >> >> endobj",
-        b"4 0 obj << /Length 4 0 R >> stream\n" + content + b"\nendstream endobj",
-        b"5 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> endobj",
-    ], root=1)
+    return page_with_stream(path, b"4 0 R", b"BT /F1 12 Tf 72 720 Td (Self referencing length) Tj ET")
 
 
 def pdf_huge_length(path: Path) -> Path:
     """A content stream declaring a /Length of 999,999,999,999 bytes."""
-    content = b"BT /F1 12 Tf 72 720 Td (Huge declared length) Tj ET"
-    return _raw_pdf(path, [
-        b"1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj",
-        b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj",
-        b"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
-        b" /Resources << /Font << /F1 5 0 R >> >> >> endobj",
-        b"4 0 obj << /Length 999999999999 >> stream\n" + content + b"\nendstream endobj",
-        b"5 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> endobj",
-    ], root=1)
+    return page_with_stream(path, b"999999999999", b"BT /F1 12 Tf 72 720 Td (Huge declared length) Tj ET")
 
 
 def pdf_flate_bomb(path: Path, mebibytes: int = 4096) -> Path:

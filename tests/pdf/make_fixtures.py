@@ -472,6 +472,19 @@ def _one_page_with(path: Path, catalog_extra: bytes, objects: list[bytes]) -> Pa
                            + b" >> endobj", *_LOOP_PAGE, *objects], root=1)
 
 
+def page_with_stream(path: Path, length: bytes, content: bytes) -> Path:
+    """A one-page PDF whose content stream (object 4) declares ``/Length length`` as
+    written (``b"4 0 R"``, ``b"999999999999"``...): for hostile-length fixtures."""
+    return _raw_pdf(path, [
+        b"1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj",
+        b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj",
+        b"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >> endobj",
+        b"4 0 obj << /Length " + length + b" >> stream\n" + content + b"\nendstream endobj",
+        b"5 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> endobj",
+    ], root=1)
+
+
 def make_self_array(path: Path) -> Path:
     """An array holding itself, as an element and through a dictionary inside it."""
     return _one_page_with(path, b"/Loop 6 0 R", [b"6 0 obj [6 0 R << /Self 6 0 R >>] endobj"])
